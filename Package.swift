@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per phase or role; dependencies point one way:
+// PolicySource <- PolicyYAML, PolicyExpr, PolicyForest <- PolicyRules <- PolicyServer <- proviso.
+let package = Package(
+  name: "proviso",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "proviso", targets: ["proviso"]),
+    .executable(name: "proviso-bench", targets: ["proviso-bench"]),
+  ],
+  targets: [
+    // C libraries from Debian, each behind a module map.
+    .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // RE2 is C++; a tiny extern "C" shim gives Swift a linear-time regex engine.
+    .target(
+      name: "CRE2",
+      cxxSettings: [.unsafeFlags(["-std=c++17", "-O2"])],
+      linkerSettings: [.linkedLibrary("re2"), .linkedLibrary("stdc++")]),
+
+    .target(name: "PolicySource"),
+    .target(name: "PolicyYAML", dependencies: ["PolicySource", "CYAML"]),
+    .target(name: "PolicyExpr", dependencies: ["PolicySource", "CRE2"]),
+    .target(name: "PolicyForest", dependencies: ["PolicySource"]),
+    .target(name: "PolicyRules", dependencies: ["PolicySource", "PolicyYAML", "PolicyExpr", "PolicyForest"]),
+    .target(name: "PolicyServer", dependencies: ["PolicyRules", "CMicroHTTPD", "CSQLite"]),
+    .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest"]),
+    .executableTarget(
+      name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+    .testTarget(name: "PolicySourceTests", dependencies: ["PolicySource"]),
+    .testTarget(name: "PolicyYAMLTests", dependencies: ["PolicyYAML"]),
+    .testTarget(name: "PolicyExprTests", dependencies: ["PolicyExpr"]),
+    .testTarget(name: "ConformanceTests", dependencies: ["PolicyExpr"]),
+    .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"]),
+    .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"]),
+    .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,33 @@
+/// Every resource limit in Proviso, named in one place.
+///
+/// Each limit is documented in `docs/language.md` / `docs/policy-format.md` and has a test that
+/// crosses it and expects a located diagnostic or a clean runtime error, never a crash.
+public struct Limits: Sendable, Hashable {
+  /// The most bytes of one expression's source text.
+  public var maxExpressionBytes = 16_384
+  /// The deepest nesting of parentheses, calls, lists and operators in one expression.
+  public var maxExpressionNesting = 128
+  /// The deepest nesting of YAML collections in a policy file.
+  public var maxYAMLNesting = 64
+  /// The most bytes of one policy file.
+  public var maxPolicyBytes = 4 << 20
+  /// How many nodes alias expansion may add to one YAML document ("billion laughs" guard).
+  public var maxAliasExpansions = 1_000
+  /// The most diagnostics printed; the rest are summarized in one line.
+  public var maxDiagnostics = 100
+  /// The evaluation cost budget of one expression evaluation (one unit per node visited
+  /// and per comprehension iteration).
+  public var maxEvaluationCost = 1_000_000
+  /// The longest string or bytes value an evaluation may create.
+  public var maxStringBytes = 1 << 20
+  /// The longest list or map an evaluation may create.
+  public var maxCollectionSize = 100_000
+  /// The largest HTTP request body the service accepts.
+  public var maxRequestBody = 1 << 20
+
+  /// Creates limits with the defaults.
+  public init() {}
+
+  /// The defaults.
+  public static let `default` = Limits()
+}
