@@ -20,6 +20,9 @@ public struct Overload: Sendable {
   public var result: CELType
   /// The code.
   public var implementation: Implementation
+  /// Plan-time specialization given the arguments that are constants (`nil` where not), e.g. a
+  /// regex compiled once for a constant pattern. Returns `nil` to keep ``implementation``.
+  public var specializer: (@Sendable ([Value?]) -> Implementation?)?
 
   /// Creates an overload.
   public init(_ id: String, receiver: Bool = false, _ params: [CELType], _ result: CELType, _ implementation: Implementation) {
@@ -28,6 +31,7 @@ public struct Overload: Sendable {
     self.params = params
     self.result = result
     self.implementation = implementation
+    self.specializer = nil
   }
 }
 

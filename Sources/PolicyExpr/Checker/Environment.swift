@@ -1,0 +1,59 @@
+/// What an expression may refer to: typed variables (each bound to a slot) and functions.
+///
+/// A policy builds one environment for all its expressions, so every expression of the policy
+/// shares one slot layout and one ``Activation`` serves a whole decision.
+public struct Environment: Sendable {
+  /// Declared variables in slot order.
+  public private(set) var variables: [Variable] = []
+  /// Variable name to slot.
+  public private(set) var slots: [String: Int] = [:]
+  /// Functions by name, overloads of all libraries merged.
+  public private(set) var functions: [String: FunctionDecl] = [:]
+  /// Resource limits for parsing, checking and evaluation.
+  public var limits: Limits
+
+  /// A declared variable.
+  public struct Variable: Sendable {
+    public var name: String
+    public var type: CELType
+    /// A value known at compile time (a policy constant); references to it are folded.
+    public var constant: Value?
+  }
+
+  /// An environment with the standard library (CEL core, math, strings, time, regex, decimal).
+  public init(limits: Limits = .default) {
+    self.limits = limits
+    for library in StandardLibrary.all { for f in library { declare(f) } }
+  }
+
+  /// An environment with exactly these libraries (tests use this to isolate a library).
+  public init(libraries: [[FunctionDecl]], limits: Limits = .default) {
+    self.limits = limits
+    for library in libraries { for f in library { declare(f) } }
+  }
+
+  /// Declares a variable and returns its slot; redeclaring a name changes its type in place.
+  @discardableResult
+  public mutating func declare(_ name: String, _ type: CELType, constant: Value? = nil) -> Int {
+    if let slot = slots[name] {
+      variables[slot] = Variable(name: name, type: type, constant: constant)
+      return slot
+    }
+    variables.append(Variable(name: name, type: type, constant: constant))
+    slots[name] = variables.count - 1
+    return variables.count - 1
+  }
+
+  /// Adds a function, merging its overloads into an existing declaration of the same name.
+  public mutating func declare(_ function: FunctionDecl) {
+    if var existing = functions[function.name] {
+      existing.overloads += function.overloads
+      functions[function.name] = existing
+    } else {
+      functions[function.name] = function
+    }
+  }
+
+  /// The declared type of a variable.
+  public func type(of name: String) -> CELType? { slots[name].map { variables[$0].type } }
+}

@@ -1,0 +1,108 @@
+import PolicySource
+
+extension TypeChecker {
+  mutating func visitCall(_ id: NodeID, _ function: String, _ target: Expr?, _ args: [Expr]) -> CELType {
+    // `math.round(x)`: a receiver call whose target is a namespace is a global call.
+    if let target, let ns = qualifiedName(target), env.functions["\(ns).\(function)"] != nil,
+      !scopes.contains(where: { $0.name == ns.split(separator: ".").first.map(String.init) }),
+      env.slots[String(ns.split(separator: ".").first ?? "")] == nil
+    {
+      references[target.id] = .namespace(ns)
+      return resolveCall(id, "\(ns).\(function)", receiver: false, args)
+    }
+    guard let target else { return resolveCall(id, function, receiver: false, args) }
+    return resolveCall(id, function, receiver: true, [target] + args)
+  }
+
+  /// A double literal, possibly negated, that a decimal context may take exactly.
+  func decimalCandidate(_ e: Expr) -> [NodeID]? {
+    switch e.kind {
+    case .literal(.double): return [e.id]
+    case .call("-_", nil, let args) where args.count == 1:
+      return decimalCandidate(args[0]).map { $0 + [e.id] }
+    default: return nil
+    }
+  }
+
+  mutating func resolveCall(_ id: NodeID, _ name: String, receiver: Bool, _ args: [Expr]) -> CELType {
+    var argTypes = args.map { visit($0) }
+    if argTypes.contains(.error) { return .error }
+    guard let decl = env.functions[name] else {
+      let names = Array(env.functions.keys.filter { !$0.hasPrefix("_") && !$0.hasPrefix("@") })
+      let hint = closestName(name, among: names).map { "did you mean '\($0)'?" }
+      error(id, "undeclared reference to '\(name)'", hint: hint)
+      return .error
+    }
+    var matches = candidates(decl, receiver: receiver, argTypes)
+    if matches.isEmpty, argTypes.contains(.decimal) {
+      // Proviso's decimal rule: literals next to a decimal are exact decimals.
+      var converted = argTypes
+      var literalIDs: [NodeID] = []
+      for (i, a) in args.enumerated() where argTypes[i] == .double {
+        if let ids = decimalCandidate(a) { converted[i] = .decimal; literalIDs += ids }
+      }
+      if !literalIDs.isEmpty {
+        let retry = candidates(decl, receiver: receiver, converted)
+        if !retry.isEmpty {
+          matches = retry
+          argTypes = converted
+          for lit in literalIDs {
+            decimalLiterals.insert(lit)
+            set(lit, .decimal)
+          }
+          // Negations of converted literals now negate decimals.
+          for (i, a) in args.enumerated() where converted[i] == .decimal {
+            if case .call("-_", nil, _) = a.kind, let neg = env.functions["-_"] {
+              overloads[a.id] = neg.overloads.filter { $0.params == [.decimal] }
+            }
+          }
+        }
+      }
+    }
+    if dynamic {
+      let all = decl.overloads.filter { $0.isReceiver == receiver && $0.params.count == args.count }
+      if !all.isEmpty, matches.isEmpty || matches.count < all.count {
+        overloads[id] = all
+        return matches.count == 1 ? matches[0].result : .dyn
+      }
+    }
+    guard !matches.isEmpty else {
+      let shown = argTypes.map(\.description).joined(separator: ", ")
+      var hint: String? = nil
+      if argTypes.contains(.decimal) && argTypes.contains(.double) {
+        hint = "money never mixes with binary doubles: convert the double with decimal(x), or write the number as a literal"
+      }
+      error(id, "found no matching overload for '\(name)' applied to '(\(shown))'", hint: hint)
+      return .error
+    }
+    overloads[id] = matches.map(\.overload)
+    var result: CELType? = nil
+    for m in matches { result = join(result, m.result) }
+    return result ?? .dyn
+  }
+
+  func candidates(_ decl: FunctionDecl, receiver: Bool, _ argTypes: [CELType]) -> [(overload: Overload, result: CELType)] {
+    var out: [(Overload, CELType)] = []
+    for o in decl.overloads where o.isReceiver == receiver && o.params.count == argTypes.count {
+      var subst: [String: CELType] = [:]
+      var ok = true
+      for (p, a) in zip(o.params, argTypes) where !unify(p, a, &subst) { ok = false; break }
+      if ok { out.append((o, substitute(o.result, subst))) }
+    }
+    // With fully static argument types, prefer exact matches over ones reached through `dyn`.
+    if out.count > 1, !argTypes.contains(where: Self.containsDyn) {
+      let exact = out.filter { o in zip(o.0.params, argTypes).allSatisfy { p, a in !Self.containsDyn(p) || a == .dyn } }
+      if !exact.isEmpty { return exact }
+    }
+    return out
+  }
+
+  static func containsDyn(_ t: CELType) -> Bool {
+    switch t {
+    case .dyn: true
+    case .list(let e): containsDyn(e)
+    case .map(let k, let v): containsDyn(k) || containsDyn(v)
+    default: false
+    }
+  }
+}

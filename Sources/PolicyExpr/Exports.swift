@@ -1,0 +1,2 @@
+// Every user of the expression language needs source positions and diagnostics.
+@_exported import PolicySource

@@ -1,0 +1,5 @@
+/// The function libraries every ``Environment`` starts with.
+public enum StandardLibrary {
+  /// Core CEL, then the extension libraries.
+  public static let all: [[FunctionDecl]] = [CoreLibrary.functions]
+}

@@ -1,0 +1,58 @@
+/// The variable values of one evaluation, by slot, and its cost meter.
+///
+/// One activation serves one evaluation (or one whole policy decision) on one thread; it is
+/// cheap to create and not shared. Slots below ``Environment/variables``'s count hold declared
+/// variables; the rest are comprehension locals.
+public final class Activation {
+  /// Values by slot.
+  public var values: [Value]
+  /// Whether a variable slot holds its value yet; lazy slots are filled by ``resolver``.
+  public var ready: [Bool]
+  /// Computes a lazy variable (a policy's `let`) on first use.
+  public var resolver: ((Int, Activation) throws(EvalError) -> Value)?
+  /// Cost spent so far; evaluation fails once it passes ``costLimit``.
+  public var cost = 0
+  /// The cost budget.
+  public var costLimit: Int
+  /// The size limits for strings and collections created during evaluation.
+  public let limits: Limits
+  /// Base of local slots (the environment's variable count).
+  public let localBase: Int
+
+  /// An activation with `variableCount` variable slots (all ready) and room for `localCount` locals.
+  public init(variableCount: Int, localCount: Int, limits: Limits = .default) {
+    values = Array(repeating: .null, count: variableCount + localCount)
+    ready = Array(repeating: true, count: variableCount)
+    localBase = variableCount
+    self.limits = limits
+    costLimit = limits.maxEvaluationCost
+  }
+
+  /// Sets a variable.
+  @inline(__always)
+  public func set(_ slot: Int, _ value: Value) {
+    values[slot] = value
+    ready[slot] = true
+  }
+
+  /// Marks a variable slot as not yet computed (the resolver fills it on first use).
+  public func markLazy(_ slot: Int) { ready[slot] = false }
+
+  @inline(__always)
+  func variable(_ slot: Int) throws(EvalError) -> Value {
+    if ready[slot] { return values[slot] }
+    guard let resolver else { throw EvalError(.undeclared, "no value bound to variable slot \(slot)") }
+    let v = try resolver(slot, self)
+    values[slot] = v
+    ready[slot] = true
+    return v
+  }
+
+  @inline(__always)
+  func charge(_ units: Int) throws(EvalError) {
+    cost &+= units
+    if cost > costLimit {
+      throw EvalError(.costLimit, "evaluation cost exceeded the limit of \(costLimit)")
+    }
+  }
+}

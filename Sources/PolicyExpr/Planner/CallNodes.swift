@@ -1,0 +1,153 @@
+final class Call1Node: Interpretable {
+  let f: @Sendable (Value) throws(EvalError) -> Value
+  let arg: any Interpretable
+  let id: NodeID
+  init(_ f: @escaping @Sendable (Value) throws(EvalError) -> Value, _ arg: any Interpretable, id: NodeID) { self.f = f; self.arg = arg; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let x = try arg.eval(a)
+    do { return try f(x) } catch { throw error.at(id) }
+  }
+}
+
+final class Call2Node: Interpretable {
+  let f: @Sendable (Value, Value) throws(EvalError) -> Value
+  let lhs: any Interpretable, rhs: any Interpretable
+  let id: NodeID
+  init(_ f: @escaping @Sendable (Value, Value) throws(EvalError) -> Value, _ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) {
+    self.f = f; self.lhs = lhs; self.rhs = rhs; self.id = id
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let x = try lhs.eval(a)
+    let y = try rhs.eval(a)
+    do { return try f(x, y) } catch { throw error.at(id) }
+  }
+}
+
+final class Call3Node: Interpretable {
+  let f: @Sendable (Value, Value, Value) throws(EvalError) -> Value
+  let a0: any Interpretable, a1: any Interpretable, a2: any Interpretable
+  let id: NodeID
+  init(_ f: @escaping @Sendable (Value, Value, Value) throws(EvalError) -> Value, _ args: [any Interpretable], id: NodeID) {
+    self.f = f; a0 = args[0]; a1 = args[1]; a2 = args[2]; self.id = id
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let x = try a0.eval(a), y = try a1.eval(a), z = try a2.eval(a)
+    do { return try f(x, y, z) } catch { throw error.at(id) }
+  }
+}
+
+final class CallNNode: Interpretable {
+  let f: @Sendable ([Value]) throws(EvalError) -> Value
+  let args: [any Interpretable]
+  let id: NodeID
+  init(_ f: @escaping @Sendable ([Value]) throws(EvalError) -> Value, _ args: [any Interpretable], id: NodeID) { self.f = f; self.args = args; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    var vs: [Value] = []
+    vs.reserveCapacity(args.count)
+    for x in args { vs.append(try x.eval(a)) }
+    do { return try f(vs) } catch { throw error.at(id) }
+  }
+}
+
+/// A call whose overload is chosen at runtime from the argument values (arguments typed `dyn`).
+final class DispatchNode: Interpretable {
+  let name: String
+  let overloads: [Overload]
+  let args: [any Interpretable]
+  let id: NodeID
+  init(name: String, overloads: [Overload], args: [any Interpretable], id: NodeID) {
+    self.name = name; self.overloads = overloads; self.args = args; self.id = id
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    var vs: [Value] = []
+    vs.reserveCapacity(args.count)
+    for x in args { vs.append(try x.eval(a)) }
+    for o in overloads where zip(o.params, vs).allSatisfy({ $1.conforms(to: $0) }) {
+      do { return try o.implementation.call(vs) } catch { throw error.at(id) }
+    }
+    throw EvalError(.noSuchOverload, "no such overload: '\(name)' applied to (\(vs.map(\.kindName).joined(separator: ", ")))", node: id)
+  }
+}
+
+extension Implementation {
+  /// Calls the implementation with an argument array of the right arity.
+  public func call(_ vs: [Value]) throws(EvalError) -> Value {
+    switch self {
+    case .unary(let f): return try f(vs[0])
+    case .binary(let f): return try f(vs[0], vs[1])
+    case .ternary(let f): return try f(vs[0], vs[1], vs[2])
+    case .variadic(let f): return try f(vs)
+    }
+  }
+}
+
+extension Value {
+  /// Whether the value may be passed as a parameter declared with type `t` (runtime dispatch).
+  public func conforms(to t: CELType) -> Bool {
+    switch (t, self) {
+    case (.dyn, _), (.param, _), (.error, _): return true
+    case (.null, .null), (.bool, .bool), (.int, .int), (.uint, .uint), (.double, .double),
+      (.decimal, .decimal), (.string, .string), (.bytes, .bytes), (.timestamp, .timestamp),
+      (.duration, .duration), (.type, .type), (.optional, .optional):
+      return true
+    case (.list(let e), .list(let xs)):
+      if case .dyn = e { return true }
+      if case .param = e { return true }
+      return xs.allSatisfy { $0.conforms(to: e) }
+    case (.map, .map): return true
+    case (.object(let ot), .object(let o)): return ot == o.type
+    case (.object, .null): return true
+    default: return false
+    }
+  }
+}
+
+/// A fold over a list or map (the expansion of a macro).
+final class ComprehensionNode: Interpretable {
+  let range: any Interpretable
+  let iterSlot: Int
+  let iter2Slot: Int?
+  let accuSlot: Int
+  let accuInit: any Interpretable
+  let condition: any Interpretable
+  let step: any Interpretable
+  let result: any Interpretable
+  let id: NodeID
+
+  init(range: any Interpretable, iterSlot: Int, iter2Slot: Int?, accuSlot: Int, accuInit: any Interpretable,
+       condition: any Interpretable, step: any Interpretable, result: any Interpretable, id: NodeID) {
+    self.range = range; self.iterSlot = iterSlot; self.iter2Slot = iter2Slot; self.accuSlot = accuSlot
+    self.accuInit = accuInit; self.condition = condition; self.step = step; self.result = result; self.id = id
+  }
+
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let r = try range.eval(a)
+    let base = a.localBase
+    a.values[base + accuSlot] = try accuInit.eval(a)
+    switch r {
+    case .list(let xs):
+      for (i, x) in xs.enumerated() {
+        try a.charge(1)
+        if let iter2Slot {
+          a.values[base + iterSlot] = .int(Int64(i))
+          a.values[base + iter2Slot] = x
+        } else {
+          a.values[base + iterSlot] = x
+        }
+        guard case .bool(true) = try condition.eval(a) else { break }
+        a.values[base + accuSlot] = try step.eval(a)
+      }
+    case .map(let m):
+      for i in 0..<m.count {
+        try a.charge(1)
+        a.values[base + iterSlot] = m.keys[i]
+        if let iter2Slot { a.values[base + iter2Slot] = m.values[i] }
+        guard case .bool(true) = try condition.eval(a) else { break }
+        a.values[base + accuSlot] = try step.eval(a)
+      }
+    default:
+      throw EvalError(.noSuchOverload, "cannot iterate over a value of type '\(r.kindName)'", node: id)
+    }
+    return try result.eval(a)
+  }
+}

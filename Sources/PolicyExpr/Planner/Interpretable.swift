@@ -1,0 +1,203 @@
+/// A node of a compiled program: evaluates itself against an activation.
+///
+/// Nodes are immutable final classes behind this class-constrained protocol, so a program is
+/// `Sendable` and evaluation involves no dictionary lookups and no boxing.
+public protocol Interpretable: AnyObject, Sendable {
+  /// Evaluates the node.
+  func eval(_ a: Activation) throws(EvalError) -> Value
+}
+
+final class ConstNode: Interpretable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+  func eval(_ a: Activation) throws(EvalError) -> Value { value }
+}
+
+final class VariableNode: Interpretable {
+  let slot: Int
+  init(_ slot: Int) { self.slot = slot }
+  func eval(_ a: Activation) throws(EvalError) -> Value { try a.variable(slot) }
+}
+
+final class LocalNode: Interpretable {
+  let offset: Int
+  init(_ offset: Int) { self.offset = offset }
+  func eval(_ a: Activation) throws(EvalError) -> Value { a.values[a.localBase + offset] }
+}
+
+/// `record.field` on a declared record type: an array index.
+final class FieldSlotNode: Interpretable {
+  let operand: any Interpretable
+  let slot: Int
+  let field: String
+  let id: NodeID
+  init(_ operand: any Interpretable, slot: Int, field: String, id: NodeID) {
+    self.operand = operand; self.slot = slot; self.field = field; self.id = id
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let v = try operand.eval(a)
+    if case .object(let o) = v, o.fields.count > slot, o.type.fields[slot].name == field {
+      if let f = o.fields[slot] { return f }
+      throw EvalError(.noSuchField, "no such field '\(field)'", node: id)
+    }
+    return try selectField(v, field, id)
+  }
+}
+
+/// `x.field` where the operand's type is only known at runtime.
+final class SelectNode: Interpretable {
+  let operand: any Interpretable
+  let field: String
+  let id: NodeID
+  init(_ operand: any Interpretable, field: String, id: NodeID) { self.operand = operand; self.field = field; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value { try selectField(try operand.eval(a), field, id) }
+}
+
+func selectField(_ v: Value, _ field: String, _ id: NodeID) throws(EvalError) -> Value {
+  switch v {
+  case .map(let m):
+    if let r = m.lookup(string: field) { return r }
+    throw EvalError(.noSuchKey, "no such key: '\(field)'", node: id)
+  case .object(let o):
+    guard let slot = o.type.slots[field] else { throw EvalError(.noSuchField, "no such field '\(field)'", node: id) }
+    if let f = o.fields[slot] { return f }
+    throw EvalError(.noSuchField, "no such field '\(field)'", node: id)
+  case .optional(let box):
+    guard let inner = box.value else { return v }
+    do { return .optional(OptionalBox(try selectField(inner, field, id))) } catch { return .optional(OptionalBox(nil)) }
+  default:
+    throw EvalError(.noSuchOverload, "type '\(v.kindName)' does not support field selection", node: id)
+  }
+}
+
+/// `has(x.field)`.
+final class HasNode: Interpretable {
+  let operand: any Interpretable
+  let field: String
+  let id: NodeID
+  init(_ operand: any Interpretable, field: String, id: NodeID) { self.operand = operand; self.field = field; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    switch try operand.eval(a) {
+    case .map(let m): return .bool(m.lookup(string: field) != nil)
+    case .object(let o):
+      guard let slot = o.type.slots[field] else { throw EvalError(.noSuchField, "no such field '\(field)'", node: id) }
+      return .bool(o.fields[slot] != nil)
+    case let v: throw EvalError(.noSuchOverload, "has() cannot test a field of type '\(v.kindName)'", node: id)
+    }
+  }
+}
+
+final class AndNode: Interpretable {
+  let lhs: any Interpretable, rhs: any Interpretable
+  let id: NodeID
+  init(_ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) { self.lhs = lhs; self.rhs = rhs; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    // Commutative error absorption: `false` on either side wins over an error on the other.
+    var pending: EvalError? = nil
+    do throws(EvalError) {
+      switch try lhs.eval(a) {
+      case .bool(false): return .bool(false)
+      case .bool(true): break
+      case let v: pending = EvalError(.noSuchOverload, "no such overload: '_&&_' applied to '\(v.kindName)'", node: id)
+      }
+    } catch { pending = error }
+    do throws(EvalError) {
+      switch try rhs.eval(a) {
+      case .bool(false): return .bool(false)
+      case .bool(true): if let pending { throw pending }; return .bool(true)
+      case let v: throw pending ?? EvalError(.noSuchOverload, "no such overload: '_&&_' applied to '\(v.kindName)'", node: id)
+      }
+    } catch { throw pending ?? error }
+  }
+}
+
+final class OrNode: Interpretable {
+  let lhs: any Interpretable, rhs: any Interpretable
+  let id: NodeID
+  init(_ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) { self.lhs = lhs; self.rhs = rhs; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    var pending: EvalError? = nil
+    do throws(EvalError) {
+      switch try lhs.eval(a) {
+      case .bool(true): return .bool(true)
+      case .bool(false): break
+      case let v: pending = EvalError(.noSuchOverload, "no such overload: '_||_' applied to '\(v.kindName)'", node: id)
+      }
+    } catch { pending = error }
+    do throws(EvalError) {
+      switch try rhs.eval(a) {
+      case .bool(true): return .bool(true)
+      case .bool(false): if let pending { throw pending }; return .bool(false)
+      case let v: throw pending ?? EvalError(.noSuchOverload, "no such overload: '_||_' applied to '\(v.kindName)'", node: id)
+      }
+    } catch { throw pending ?? error }
+  }
+}
+
+final class NotNode: Interpretable {
+  let operand: any Interpretable
+  let id: NodeID
+  init(_ operand: any Interpretable, id: NodeID) { self.operand = operand; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    guard case .bool(let b) = try operand.eval(a) else {
+      throw EvalError(.noSuchOverload, "no such overload: '!_' applied to a non-bool", node: id)
+    }
+    return .bool(!b)
+  }
+}
+
+/// `@not_strictly_false(x)`: true unless `x` is false (errors count as true), for macro loops.
+final class NotStrictlyFalseNode: Interpretable {
+  let operand: any Interpretable
+  init(_ operand: any Interpretable) { self.operand = operand }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    do throws(EvalError) {
+      if case .bool(false) = try operand.eval(a) { return .bool(false) }
+    } catch {
+      if error.kind == .costLimit { throw error }
+    }
+    return .bool(true)
+  }
+}
+
+final class TernaryNode: Interpretable {
+  let condition: any Interpretable, then: any Interpretable, otherwise: any Interpretable
+  let id: NodeID
+  init(_ c: any Interpretable, _ t: any Interpretable, _ o: any Interpretable, id: NodeID) {
+    condition = c; then = t; otherwise = o; self.id = id
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    switch try condition.eval(a) {
+    case .bool(true): return try then.eval(a)
+    case .bool(false): return try otherwise.eval(a)
+    case let v: throw EvalError(.noSuchOverload, "no such overload: '_?_:_' applied to '\(v.kindName)'", node: id)
+    }
+  }
+}
+
+final class ListNode: Interpretable {
+  let elements: [any Interpretable]
+  init(_ elements: [any Interpretable]) { self.elements = elements }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    var out: [Value] = []
+    out.reserveCapacity(elements.count)
+    for e in elements { out.append(try e.eval(a)) }
+    return .list(out)
+  }
+}
+
+final class MapNode: Interpretable {
+  let keys: [any Interpretable], values: [any Interpretable]
+  let id: NodeID
+  init(keys: [any Interpretable], values: [any Interpretable], id: NodeID) { self.keys = keys; self.values = values; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    var ks: [Value] = [], vs: [Value] = []
+    ks.reserveCapacity(keys.count); vs.reserveCapacity(keys.count)
+    for i in keys.indices { ks.append(try keys[i].eval(a)); vs.append(try values[i].eval(a)) }
+    switch MapValue.make(keys: ks, values: vs) {
+    case .success(let m): return .map(m)
+    case .failure(.duplicateKey(let k)): throw EvalError(.invalidArgument, "Failed with repeated key: \(k.debugText)", node: id)
+    case .failure(.unsupportedKey(let k)): throw EvalError(.invalidArgument, "unsupported key type '\(k.kindName)'", node: id)
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/// Turns a checked expression into a tree of ``Interpretable`` nodes: names become slots,
+/// overloads become bound closures, constant subexpressions are folded.
+struct Planner {
+  let checked: CheckedExpression
+  let env: Environment
+  var nextLocal = 0
+
+  init(checked: CheckedExpression, env: Environment) { self.checked = checked; self.env = env }
+
+  mutating func plan(_ e: Expr) -> any Interpretable {
+    switch e.kind {
+    case .literal(let lit):
+      if checked.decimalLiterals.contains(e.id), case .double(_, let text) = lit, let d = DecimalNumber(parsing: text) {
+        return ConstNode(.decimal(d))
+      }
+      return ConstNode(Self.value(of: lit))
+    case .ident:
+      return planReference(e)
+    case .select(let operand, let field, let testOnly):
+      if !testOnly, let ref = checked.references[e.id] { return planReference(e, ref) }
+      let op = plan(operand)
+      if testOnly { return HasNode(op, field: field, id: e.id) }
+      if case .object(let o) = checked.type(of: operand.id), let slot = o.slots[field] {
+        if let c = op as? ConstNode, let v = try? FieldSlotNode(c, slot: slot, field: field, id: e.id).eval(Activation(variableCount: 0, localCount: 0)) { return ConstNode(v) }
+        return FieldSlotNode(op, slot: slot, field: field, id: e.id)
+      }
+      return fold(SelectNode(op, field: field, id: e.id), [op])
+    case .call(let function, let target, let args):
+      return planCall(e.id, function, target, args)
+    case .list(let elements):
+      let xs = elements.map { plan($0) }
+      return fold(ListNode(xs), xs)
+    case .map(let entries):
+      var ks: [any Interpretable] = [], vs: [any Interpretable] = []
+      for entry in entries { ks.append(plan(entry.key)); vs.append(plan(entry.value)) }
+      return fold(MapNode(keys: ks, values: vs, id: e.id), ks + vs)
+    case .comprehension(let c):
+      let range = plan(c.iterRange)
+      let accuInit = plan(c.accuInit)
+      let iterSlot = nextLocal; nextLocal += 1
+      var iter2Slot: Int? = nil
+      if c.iterVar2 != nil { iter2Slot = nextLocal; nextLocal += 1 }
+      let accuSlot = nextLocal; nextLocal += 1
+      let condition = plan(c.loopCondition)
+      let step = plan(c.loopStep)
+      let result = plan(c.result)
+      nextLocal -= (iter2Slot == nil ? 2 : 3)
+      return ComprehensionNode(range: range, iterSlot: iterSlot, iter2Slot: iter2Slot, accuSlot: accuSlot, accuInit: accuInit,
+                               condition: condition, step: step, result: result, id: e.id)
+    }
+  }
+
+  mutating func planReference(_ e: Expr, _ known: CheckedExpression.Reference? = nil) -> any Interpretable {
+    switch known ?? checked.references[e.id] {
+    case .variable(let slot):
+      if let c = env.variables[slot].constant { return ConstNode(c) }
+      return VariableNode(slot)
+    case .local(let slot): return LocalNode(slot)
+    case .typeName(let t): return ConstNode(.type(t))
+    case .namespace, nil: return ConstNode(.null)
+    }
+  }
+
+  static func value(of lit: Literal) -> Value {
+    switch lit {
+    case .null: .null
+    case .bool(let b): .bool(b)
+    case .int(let i): .int(i)
+    case .uint(let u): .uint(u)
+    case .double(let d, _): .double(d)
+    case .string(let s): .string(s)
+    case .bytes(let b): .bytes(b)
+    }
+  }
+
+  /// Replaces a node whose inputs are all constants by its value, when evaluating it succeeds.
+  func fold(_ node: any Interpretable, _ inputs: [any Interpretable]) -> any Interpretable {
+    guard inputs.allSatisfy({ $0 is ConstNode }) else { return node }
+    let scratch = Activation(variableCount: 0, localCount: 0, limits: env.limits)
+    if let v = try? node.eval(scratch) { return ConstNode(v) }
+    return node
+  }
+
+  mutating func planCall(_ id: NodeID, _ function: String, _ target: Expr?, _ args: [Expr]) -> any Interpretable {
+    var all = args
+    var name = function
+    if let target {
+      if case .namespace(let ns) = checked.references[target.id] { name = "\(ns).\(function)" } else { all.insert(target, at: 0) }
+    }
+    let xs = all.map { plan($0) }
+    switch (name, xs.count) {
+    case ("_&&_", 2): return fold(AndNode(xs[0], xs[1], id: id), xs)
+    case ("_||_", 2): return fold(OrNode(xs[0], xs[1], id: id), xs)
+    case ("!_", 1): return fold(NotNode(xs[0], id: id), xs)
+    case ("_?_:_", 3):
+      if let c = xs[0] as? ConstNode, case .bool(let b) = c.value { return b ? xs[1] : xs[2] }
+      return TernaryNode(xs[0], xs[1], xs[2], id: id)
+    case ("@not_strictly_false", 1): return NotStrictlyFalseNode(xs[0])
+    default: break
+    }
+    let candidates = checked.overloads[id] ?? env.functions[name]?.overloads.filter { $0.params.count == xs.count } ?? []
+    let node: any Interpretable
+    if candidates.count == 1 {
+      let o = candidates[0]
+      if let special = o.specializer, let n = special(xs.map { ($0 as? ConstNode)?.value }) {
+        node = Self.bind(n, xs, id: id)
+      } else {
+        node = Self.bind(o.implementation, xs, id: id)
+      }
+    } else {
+      node = DispatchNode(name: name, overloads: candidates, args: xs, id: id)
+    }
+    return fold(node, xs)
+  }
+
+  static func bind(_ impl: Implementation, _ xs: [any Interpretable], id: NodeID) -> any Interpretable {
+    switch impl {
+    case .unary(let f) where xs.count == 1: return Call1Node(f, xs[0], id: id)
+    case .binary(let f) where xs.count == 2: return Call2Node(f, xs[0], xs[1], id: id)
+    case .ternary(let f) where xs.count == 3: return Call3Node(f, xs, id: id)
+    case .variadic(let f): return CallNNode(f, xs, id: id)
+    default: return CallNNode({ vs throws(EvalError) in try impl.call(vs) }, xs, id: id)
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/// CEL equality and ordering: heterogeneous numeric comparison, deep equality of collections.
+extension Value {
+  /// CEL `==`: numbers compare across int, uint, double and decimal by value; NaN equals nothing;
+  /// values of different kinds are unequal (never an error).
+  public func celEquals(_ other: Value) -> Bool {
+    switch (self, other) {
+    case (.null, .null): return true
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.string(let a), .string(let b)): return a == b
+    case (.bytes(let a), .bytes(let b)): return a == b
+    case (.timestamp(let a), .timestamp(let b)): return a == b
+    case (.duration(let a), .duration(let b)): return a == b
+    case (.type(let a), .type(let b)): return a.runtimeName == b.runtimeName
+    case (.list(let a), .list(let b)):
+      guard a.count == b.count else { return false }
+      for i in a.indices where !a[i].celEquals(b[i]) { return false }
+      return true
+    case (.map(let a), .map(let b)):
+      guard a.count == b.count else { return false }
+      for i in 0..<a.count {
+        guard let v = b.lookup(a.keys[i]), v.celEquals(a.values[i]) else { return false }
+      }
+      return true
+    case (.object(let a), .object(let b)):
+      guard a.type == b.type else { return false }
+      for i in a.fields.indices {
+        switch (a.fields[i], b.fields[i]) {
+        case (nil, nil): continue
+        case (let x?, let y?): if !x.celEquals(y) { return false }
+        default: return false
+        }
+      }
+      return true
+    case (.optional(let a), .optional(let b)):
+      switch (a.value, b.value) {
+      case (nil, nil): return true
+      case (let x?, let y?): return x.celEquals(y)
+      default: return false
+      }
+    default:
+      if let order = Value.compareNumbers(self, other) { return order == 0 }
+      return false
+    }
+  }
+
+  /// Orders two numbers of any numeric kinds exactly; `nil` when either is not a number or is NaN.
+  public static func compareNumbers(_ a: Value, _ b: Value) -> Int? {
+    switch (a, b) {
+    case (.int(let x), .int(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+    case (.uint(let x), .uint(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+    case (.double(let x), .double(let y)):
+      if x.isNaN || y.isNaN { return nil }
+      return x < y ? -1 : (x > y ? 1 : 0)
+    case (.int(let x), .uint(let y)): return x < 0 ? -1 : compareUnsigned(UInt64(x), y)
+    case (.uint(let x), .int(let y)): return y < 0 ? 1 : compareUnsigned(x, UInt64(y))
+    case (.int(let x), .double(let y)): return compareIntDouble(x, y)
+    case (.double(let x), .int(let y)): return compareIntDouble(y, x).map { -$0 }
+    case (.uint(let x), .double(let y)): return compareUIntDouble(x, y)
+    case (.double(let x), .uint(let y)): return compareUIntDouble(y, x).map { -$0 }
+    case (.decimal(let x), .decimal(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.decimal(let x), .int(let y)): let d = DecimalNumber(y); return x < d ? -1 : (x == d ? 0 : 1)
+    case (.int(let x), .decimal(let y)): let d = DecimalNumber(x); return d < y ? -1 : (d == y ? 0 : 1)
+    case (.decimal(let x), .uint(let y)): let d = DecimalNumber(y); return x < d ? -1 : (x == d ? 0 : 1)
+    case (.uint(let x), .decimal(let y)): let d = DecimalNumber(x); return d < y ? -1 : (d == y ? 0 : 1)
+    case (.decimal(let x), .double(let y)):
+      guard let d = DecimalNumber(exactly: y) else { return y.isNaN ? nil : (y > 0 ? -1 : 1) }
+      return x < d ? -1 : (x == d ? 0 : 1)
+    case (.double(let x), .decimal(let y)):
+      guard let d = DecimalNumber(exactly: x) else { return x.isNaN ? nil : (x > 0 ? 1 : -1) }
+      return d < y ? -1 : (d == y ? 0 : 1)
+    default: return nil
+    }
+  }
+
+  static func compareUnsigned(_ x: UInt64, _ y: UInt64) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+
+  static func compareIntDouble(_ x: Int64, _ y: Double) -> Int? {
+    if y.isNaN { return nil }
+    if y >= 9.223372036854775808e18 { return -1 }
+    if y < -9.223372036854775808e18 { return 1 }
+    let t = y.rounded(.towardZero)
+    let yi = Int64(t)
+    if x != yi { return x < yi ? -1 : 1 }
+    let frac = y - t
+    return frac > 0 ? -1 : (frac < 0 ? 1 : 0)
+  }
+
+  static func compareUIntDouble(_ x: UInt64, _ y: Double) -> Int? {
+    if y.isNaN { return nil }
+    if y < 0 { return 1 }
+    if y >= 1.8446744073709551616e19 { return -1 }
+    let t = y.rounded(.towardZero)
+    let yi = UInt64(t)
+    if x != yi { return x < yi ? -1 : 1 }
+    return y - t > 0 ? -1 : 0
+  }
+
+  /// Orders two values of the same orderable kind (or two numbers); `nil` when not comparable.
+  public static func compare(_ a: Value, _ b: Value) -> Int? {
+    switch (a, b) {
+    case (.string(let x), .string(let y)):
+      // CEL orders strings by code point; UTF-8 byte order is the same order.
+      return x == y ? 0 : (x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1)
+    case (.bytes(let x), .bytes(let y)): return x == y ? 0 : (x.lexicographicallyPrecedes(y) ? -1 : 1)
+    case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
+    case (.timestamp(let x), .timestamp(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.duration(let x), .duration(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    default: return compareNumbers(a, b)
+    }
+  }
+
+  /// A short rendering for error messages (`"abc"`, `12`, `list`).
+  public var debugText: String {
+    switch self {
+    case .null: "null"
+    case .bool(let b): "\(b)"
+    case .int(let i): "\(i)"
+    case .uint(let u): "\(u)u"
+    case .double(let d): "\(d)"
+    case .decimal(let d): "\(d)"
+    case .string(let s): "\"\(s)\""
+    case .bytes(let b): "b\"\(String(decoding: b, as: UTF8.self))\""
+    case .type(let t): t.runtimeName
+    default: kindName
+    }
+  }
+}
