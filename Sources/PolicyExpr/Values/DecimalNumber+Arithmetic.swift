@@ -60,13 +60,12 @@ extension DecimalNumber {
     let negative = (signum < 0) != (o.signum < 0)
     var (q, r) = coefficient.magnitude.quotientAndRemainder(dividingBy: d)
     var s = scale - o.scale
-    // Produce further digits, 19 at a time while r × 10^19 fits 128 bits (r < d).
-    let chunk = d <= UInt128(UInt64.max) ? 19 : 1
+    // Produce further digits, up to 19 at a time: (r × 10^c) / d < 10^c since r < d.
     while r != 0, s < Self.maxScale {
-      var c = Swift.min(chunk, Self.maxScale - s)
+      var c = Swift.min(19, Self.maxScale - s)
       while c > 0, q >= Self.powerOfTen(Self.maxDigits - c) { c -= 1 }
       if c == 0 { break }
-      let (digits, rest) = (r * Self.powerOfTen(c)).quotientAndRemainder(dividingBy: d)
+      let (digits, rest) = Self.shiftedQuotient(r, digits: c, divisor: d)
       q = q * Self.powerOfTen(c) + digits
       r = rest
       s += c
@@ -122,13 +121,11 @@ extension DecimalNumber {
     let a = coefficient.magnitude
     if scale < s {
       // Align the dividend: (a × 10^k) mod b, k steps of r = r × 10^c mod b (r < b fits).
-      let divisor = b
-      var r = a % divisor
+      var r = a % b
       var k = s - scale
-      let chunk = divisor <= UInt128(UInt64.max) ? 19 : 1
       while k > 0 {
-        let c = Swift.min(k, chunk)
-        r = (r * Self.powerOfTen(c)) % divisor
+        let c = Swift.min(k, 19)
+        r = Self.shiftedQuotient(r, digits: c, divisor: b).remainder
         k -= c
       }
       return DecimalNumber(magnitude: r, negative: negative, scale: s)
@@ -136,6 +133,18 @@ extension DecimalNumber {
     // Align the divisor; one wider than 38 digits exceeds the dividend, which is the remainder.
     guard let divisor = Self.scaleUp(b, by: s - o.scale) else { return self }
     return DecimalNumber(magnitude: a % divisor, negative: negative, scale: s)
+  }
+
+  /// `(r × 10^digits) / divisor` and its remainder, for `r < divisor` and `digits <= 19`.
+  ///
+  /// The product takes 128 bits when the divisor fits 64 bits; otherwise it is formed in 256.
+  @inline(__always)
+  private static func shiftedQuotient(_ r: UInt128, digits: Int, divisor: UInt128) -> (quotient: UInt128, remainder: UInt128) {
+    if divisor <= UInt128(UInt64.max) {
+      return (r * powerOfTen(digits)).quotientAndRemainder(dividingBy: divisor)
+    }
+    let wide = r.multipliedFullWidth(by: powerOfTen(digits))
+    return divisor.dividingFullWidth(wide)
   }
 
   /// The exact sum computed in 256 bits, then fitted to 38 digits.

@@ -123,6 +123,9 @@ final class DecimalNumberTests: XCTestCase {
       ("6", "2", "3"), ("6.0", "2", "3.0"), ("1", "0.001", "1000"),
     ]
     for (a, b, q) in cases { XCTAssertEqual(try d(a).dividing(d(b)).description, q, "\(a) / \(b)") }
+    // A divisor wider than 64 bits; the quotient stops at 38 fractional digits.
+    XCTAssertEqual(try d("862727343.5665125609").dividing(d("-58564545340534575934293423140338857.882")).description,
+                   "-0.00000000000000000000000001473122242391")
     XCTAssertThrowsError(try d("1").dividing(d("0.00"))) { XCTAssertEqual($0 as? DecimalError, .divisionByZero) }
     XCTAssertThrowsError(try d(max38).dividing(d("0.1"))) { XCTAssertEqual($0 as? DecimalError, .overflow) }
   }
@@ -137,6 +140,8 @@ final class DecimalNumberTests: XCTestCase {
                    d("0.0000000000000000000000000000000000001"))
     XCTAssertEqual(try d("0.00000000000000000000000000000000000001").remainder(d(max38)),
                    d("0.00000000000000000000000000000000000001"))
+    XCTAssertEqual(try d("1").remainder(d("0.58564545340534575934293423140338857882")).description,
+                   "0.41435454659465424065706576859661142118")
     XCTAssertThrowsError(try d("1").remainder(.zero)) { XCTAssertEqual($0 as? DecimalError, .divisionByZero) }
   }
 
