@@ -7,6 +7,9 @@ extension DecimalNumber {
   /// - Throws: ``DecimalError/overflow`` when `places` is above 38 or the result needs more
   ///   than 38 digits.
   public func rounded(places: Int, mode: RoundingMode = .halfEven) throws(DecimalError) -> DecimalNumber {
+    // Below -39 places every value rounds alike (to 0 or to an overflow); clamping keeps
+    // `scale - places` from overflowing `Int`.
+    let places = Swift.max(places, -(Self.maxDigits + 1))
     let negative = signum < 0
     let m = coefficient.magnitude
     if places >= scale {

@@ -107,6 +107,9 @@ final class DecimalNumberTests: XCTestCase {
     XCTAssertEqual(try d("0.001").rounded(places: -5, mode: .up).description, "100000")
     XCTAssertEqual(try d("0.004").rounded(places: 0, mode: .ceiling).description, "1")
     XCTAssertEqual(try d("0.00000000000000000000000000000000000001").rounded(places: 0, mode: .up).description, "1")
+    XCTAssertEqual(try d("123.4").rounded(places: Int.min, mode: .halfUp).description, "0")
+    XCTAssertThrowsError(try d("123.4").rounded(places: Int.min, mode: .up)) { XCTAssertEqual($0 as? DecimalError, .overflow) }
+    XCTAssertThrowsError(try d("1").rounded(places: Int.max)) { XCTAssertEqual($0 as? DecimalError, .overflow) }
     XCTAssertThrowsError(try d("1").rounded(places: 39)) { XCTAssertEqual($0 as? DecimalError, .overflow) }
     XCTAssertThrowsError(try d(max38).rounded(places: 1)) { XCTAssertEqual($0 as? DecimalError, .overflow) }
     XCTAssertThrowsError(try d(max38).rounded(places: -1, mode: .halfUp)) { XCTAssertEqual($0 as? DecimalError, .overflow) }
