@@ -31,11 +31,22 @@ extension DiagnosticCode {
 extension Diagnostic {
   static func yamlSyntax(_ error: YAMLReaderError, file: SourceFile) -> Diagnostic {
     var message = lowercasedFirst(error.problem)
+    if let value = error.problemValue, error.stage == .reader {
+      let hex = String(value, radix: 16, uppercase: true)
+      message += " (found U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
+    }
     if let context = error.context { message += " \(context)" }
     var hint: String?
     if let contextOffset = error.contextOffset {
       let (contextLine, problemLine) = (file.location(of: contextOffset).line, file.location(of: error.problemOffset).line)
       if contextLine != problemLine { hint = "the construct started on line \(contextLine)" }
+    }
+    let at = Int(error.problemOffset)
+    if error.problem == "found character that cannot start any token", at < file.bytes.count,
+      file.bytes[at] == UInt8(ascii: "@") || file.bytes[at] == UInt8(ascii: "`")
+    {
+      let c = Character(Unicode.Scalar(file.bytes[at]))
+      hint = "'\(c)' is reserved in YAML and cannot start an unquoted value; quote the value"
     }
     return Diagnostic(
       code: .yamlSyntaxError, message: message, range: SourceRange(at: error.problemOffset), file: file, hint: hint)

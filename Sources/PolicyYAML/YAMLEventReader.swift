@@ -64,6 +64,8 @@ struct YAMLReaderError: Error {
   var problemOffset: Int32
   /// The UTF-8 byte offset where the context started, if libyaml gave one.
   var contextOffset: Int32?
+  /// For reader errors, the offending character or byte (libyaml's `problem_value`), if any.
+  var problemValue: Int32? = nil
 }
 
 /// Converts libyaml's marks to UTF-8 byte offsets.
@@ -187,7 +189,7 @@ final class YAMLEventReader {
       // Reader errors carry a byte offset into the input rather than a mark.
       return YAMLReaderError(stage: .reader, problem: problem, context: context,
                              problemOffset: offsets.base + Int32(truncatingIfNeeded: p.problem_offset),
-                             contextOffset: nil)
+                             contextOffset: nil, problemValue: p.problem_value >= 0 ? p.problem_value : nil)
     case YAML_MEMORY_ERROR:
       return YAMLReaderError(stage: .memory, problem: "out of memory", context: nil,
                              problemOffset: offsets.base, contextOffset: nil)
