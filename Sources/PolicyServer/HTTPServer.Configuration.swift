@@ -13,7 +13,7 @@ extension HTTPServer {
     public var connectionLimit: Int
     /// Seconds of inactivity after which a connection is closed (a stalled or trickling client); 0 means never.
     public var connectionTimeoutSeconds: Int
-    /// Seconds a client has, from the end of its headers, to send the whole body; later it gets 408.
+    /// Seconds a client has, from the end of its headers, to send the whole body; later the connection is dropped.
     public var bodyDeadlineSeconds: Int
     /// The largest request body accepted, in bytes; larger ones get 413.
     public var maxRequestBodyBytes: Int

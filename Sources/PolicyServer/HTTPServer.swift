@@ -12,8 +12,9 @@ import Darwin
 /// Requests run on a pool of ``Configuration/threads`` worker threads; a handler may block (the
 /// decision log waits for its group commit), which holds that worker's other connections meanwhile.
 /// The server enforces the configuration's limits itself: a body over
-/// ``Configuration/maxRequestBodyBytes`` is answered 413 without being buffered, a body not received
-/// within ``Configuration/bodyDeadlineSeconds`` gets 408, and an idle or trickling connection is
+/// ``Configuration/maxRequestBodyBytes`` is answered 413 without being buffered (at once when its
+/// `Content-Length` says so; a chunked one is drained up to the cap again, then dropped), a body not received
+/// within ``Configuration/bodyDeadlineSeconds`` is dropped, and an idle or trickling connection is
 /// closed after ``Configuration/connectionTimeoutSeconds`` of silence.
 public final class HTTPServer: Sendable {
   /// The function that turns a request into a response; called concurrently from worker threads.
@@ -112,6 +113,8 @@ private final class RequestState {
   /// The error to answer with once the request is known to be over a limit.
   var rejection: WireError?
   var answered = false
+  /// Bytes received and thrown away after the body went over the cap.
+  var drained = 0
   let headersReceivedAt = monotonicSeconds()
 }
 
@@ -174,28 +177,31 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
   }
   let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
   if size.pointee > 0 {
-    // Middle calls: body chunks. Once over a limit, answer at once; libmicrohttpd then closes the connection.
+    // Middle calls: body chunks. libmicrohttpd cannot answer before the body ends, so a body over the
+    // cap is drained (up to the cap again) and answered 413 at the end; past that, or past the body
+    // deadline (a trickling client), the connection is dropped.
     let count = size.pointee
     size.pointee = 0
     if state.answered { return .YES }
-    if state.body.count + count > server.configuration.maxRequestBodyBytes {
-      state.rejection = .payloadTooLarge(limit: server.configuration.maxRequestBodyBytes)
-    } else if monotonicSeconds() - state.headersReceivedAt > Double(server.configuration.bodyDeadlineSeconds) {
-      state.rejection = .requestTimeout(seconds: server.configuration.bodyDeadlineSeconds)
-    } else if let data {
-      state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count))
+    let limit = server.configuration.maxRequestBodyBytes
+    if monotonicSeconds() - state.headersReceivedAt > Double(server.configuration.bodyDeadlineSeconds) { return .NO }
+    if state.rejection != nil {
+      state.drained += count
+      return state.drained > limit ? .NO : .YES
+    }
+    if state.body.count + count > limit {
+      state.rejection = .payloadTooLarge(limit: limit)
+      state.drained = state.body.count + count
+      state.body = []
       return .YES
     }
-    if let rejection = state.rejection {
-      state.answered = true
-      state.body = []
-      return send(rejection.response, on: connection, server: server)
-    }
+    if let data { state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count)) }
     return .YES
   }
   // Last call: the whole body has arrived.
   if state.answered { return .YES }
   state.answered = true
+  if let rejection = state.rejection { return send(rejection.response, on: connection, server: server) }
   var request = HTTPRequest(method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "/")
   request.headers = collectFields(connection, kind: .HEADER_KIND)
   request.query = collectFields(connection, kind: .GET_ARGUMENT_KIND)

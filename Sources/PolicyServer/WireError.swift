@@ -138,11 +138,6 @@ extension WireError {
               headers: [HTTPField(name: "Allow", value: allowed.joined(separator: ", "))])
   }
 
-  /// 408: the client took longer than `seconds` to send its request body.
-  public static func requestTimeout(seconds: Int) -> WireError {
-    WireError(status: 408, code: "request_timeout", message: "request body not received within \(seconds) s")
-  }
-
   /// 413: the body is over `limit` bytes.
   public static func payloadTooLarge(limit: Int) -> WireError {
     WireError(status: 413, code: "payload_too_large", message: "request body is over the limit of \(limit) bytes")
