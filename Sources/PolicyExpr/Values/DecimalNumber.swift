@@ -174,16 +174,3 @@ public enum DecimalError: Error, Sendable, Hashable {
   /// The divisor is zero.
   case divisionByZero
 }
-
-// Temporary arithmetic API until the Int128 implementation lands.
-public enum DecimalError: Error, Sendable, Hashable { case overflow, divisionByZero }
-extension DecimalNumber {
-  public init?(exactly d: Double) { guard d.isFinite, let x = DecimalNumber(parsing: "\(d)") else { return nil }; self = x }
-  public func adding(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber { DecimalNumber(storage + o.storage) }
-  public func subtracting(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber { DecimalNumber(storage - o.storage) }
-  public func multiplying(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber { DecimalNumber(storage * o.storage) }
-  public func dividing(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber { if o.storage == 0 { throw .divisionByZero }; return DecimalNumber(storage / o.storage) }
-  public func remainder(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber { throw .overflow }
-  public var negated: DecimalNumber { DecimalNumber(-storage) }
-  public func rounded(places: Int, mode: RoundingMode = .halfEven) throws(DecimalError) -> DecimalNumber { DecimalNumber(storage.rounded(places, .plain)) }
-}
