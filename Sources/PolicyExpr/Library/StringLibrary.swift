@@ -1,3 +1,4 @@
+import Foundation
 import PolicySource
 
 /// Strings and bytes: the core string functions and conversions, and cel-go's strings
@@ -15,9 +16,9 @@ public enum StringLibrary {
   // MARK: Core
 
   static let core: [FunctionDecl] = [
-    FunctionDecl("contains", [.method("contains_string", .string, .string, .bool, strings("contains") { .bool(UTF8Text.find($1, in: $0, from: 0) != nil) })]),
+    FunctionDecl("contains", [.method("contains_string", .string, .string, .bool, strings("contains") { .bool(UTF8Text.contains($1, in: $0)) })]),
     FunctionDecl("startsWith", [.method("starts_with_string", .string, .string, .bool, strings("startsWith") { .bool($0.utf8.starts(with: $1.utf8)) })]),
-    FunctionDecl("endsWith", [.method("ends_with_string", .string, .string, .bool, strings("endsWith") { .bool($0.utf8.reversed().starts(with: $1.utf8.reversed())) })]),
+    FunctionDecl("endsWith", [.method("ends_with_string", .string, .string, .bool, strings("endsWith") { .bool($0.utf8.count >= $1.utf8.count && $0.utf8.suffix($1.utf8.count).elementsEqual($1.utf8)) })]),
     FunctionDecl("size", [
       .unary("size_string", .string, .int, size),
       .unary("size_bytes", .bytes, .int, size),
@@ -210,7 +211,14 @@ public enum StringLibrary {
         return try join(l, separator: separator)
       },
     ]),
-    FunctionDecl("strings.quote", [.unary("strings_quote", .string, .string, string("strings.quote") { .string(UTF8Text.quote($0)) })]),
+    FunctionDecl("strings.quote", [
+      .unary("strings_quote", .string, .string) { v throws(EvalError) in
+        guard case .string(let s) = v else { throw .noOverload("strings.quote", v) }
+        let quoted = UTF8Text.quote(s)
+        try checkSize("strings.quote", quoted.utf8.count)
+        return .string(quoted)
+      },
+    ]),
     FunctionDecl("format", [
       .method("string_format", .string, .list(.dyn), .string) { s, l throws(EvalError) in
         guard case .string(let template) = s, case .list(let args) = l else { throw .noOverload("format", s, l) }
@@ -295,24 +303,29 @@ enum UTF8Text {
     return n
   }
 
-  /// The first byte offset ≥ `from` where `needle` occurs in `haystack`.
-  static func find(_ needle: String, in haystack: String, from: Int) -> Int? {
-    find(Array(needle.utf8), in: Array(haystack.utf8), from: from)
+  /// Whether `sub` occurs in `s`, searched in place (no copies of native strings).
+  static func contains(_ sub: String, in s: String) -> Bool {
+    var h = s, n = sub
+    return h.withUTF8 { hb in n.withUTF8 { nb in search(nb, in: hb, from: 0) != nil } }
   }
 
+  /// The first byte offset ≥ `from` where `n` occurs in `h`.
   static func find(_ n: [UInt8], in h: [UInt8], from: Int) -> Int? {
+    h.withUnsafeBufferPointer { hb in n.withUnsafeBufferPointer { nb in search(nb, in: hb, from: from) } }
+  }
+
+  private static func search(_ n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
     guard !n.isEmpty else { return from <= h.count ? from : nil }
-    guard h.count >= n.count, from <= h.count - n.count else { return nil }
-    let first = n[0]
+    guard h.count >= n.count, from <= h.count - n.count, let hBase = h.baseAddress, let nBase = n.baseAddress else { return nil }
+    // memchr for the first byte, memcmp for the rest.
+    let first = Int32(n[0])
     var i = from
     let last = h.count - n.count
     while i <= last {
-      if h[i] == first {
-        var j = 1
-        while j < n.count, h[i + j] == n[j] { j += 1 }
-        if j == n.count { return i }
-      }
-      i += 1
+      guard let hit = memchr(hBase + i, first, last - i + 1) else { return nil }
+      let at = UnsafeRawPointer(hBase).distance(to: UnsafeRawPointer(hit))
+      if memcmp(hBase + at, nBase, n.count) == 0 { return at }
+      i = at + 1
     }
     return nil
   }

@@ -211,6 +211,9 @@ final class StringLibraryTests: XCTestCase {
     expectError("result of 'join' would be 1200001 bytes, over the limit of 1048576", .sizeLimit) {
       try self.call("list_join_string", .list([.string(half), .string(half)]), .string("-"))
     }
+    expectError("result of 'strings.quote' would be 1200002 bytes, over the limit of 1048576", .sizeLimit) {
+      try self.call("strings_quote", .string(String(repeating: "\n", count: 600_000)))
+    }
     XCTAssertThrowsError(try call("string_format", .string("%s%s"), .list([.string(half), .string(half)]))) { error in
       XCTAssertEqual((error as! EvalError).kind, .sizeLimit)
     }
