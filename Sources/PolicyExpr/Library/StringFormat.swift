@@ -258,15 +258,11 @@ enum DoubleText {
 
   /// `%.Nf` of an exact decimal, rounded half-even to `precision` places.
   static func fixed(_ d: DecimalNumber, precision: Int) -> String {
-    var value = d.storage
-    var rounded = Decimal()
-    NSDecimalRound(&rounded, &value, precision, .bankers)
-    let text = DecimalNumber(rounded).description
-    guard precision > 0 else { return text }
-    let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-    let fraction = parts.count > 1 ? String(parts[1]) : ""
-    return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(precision - fraction.count, 0))
+    // The decimal's own rounding keeps exactly `precision` places ("2.30").
+    guard let r = try? d.rounded(places: precision, mode: .halfEven) else { return d.description }
+    return r.description
   }
+
 
   /// `%.Ne`: `d.dddddde+XX`, at least two exponent digits (C and Go agree).
   static func scientific(_ d: Double, precision: Int) -> String {
