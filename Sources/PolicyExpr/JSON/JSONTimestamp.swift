@@ -224,7 +224,7 @@ enum JSONDuration {
         seconds += Int64(s)
       } else {
         let (ns, o) = whole.multipliedReportingOverflow(by: unit)
-        guard !o, ns <= UInt64(DurationValue.maxSeconds) * 1_000_000_000 else { return nil }
+        guard !o else { return nil }
         seconds += Int64(ns / 1_000_000_000)
         nanos += Int64(ns % 1_000_000_000)
       }
