@@ -41,6 +41,9 @@ extension Diagnostic {
       let (contextLine, problemLine) = (file.location(of: contextOffset).line, file.location(of: error.problemOffset).line)
       if contextLine != problemLine { hint = "the construct started on line \(contextLine)" }
     }
+    if error.problem == YAMLComposer.mappingValuesProblem {
+      hint = "quote a value that contains ': ', and line a key up with the keys before it"
+    }
     let at = Int(error.problemOffset)
     if error.problem == "found character that cannot start any token", at < file.bytes.count,
       file.bytes[at] == UInt8(ascii: "@") || file.bytes[at] == UInt8(ascii: "`")

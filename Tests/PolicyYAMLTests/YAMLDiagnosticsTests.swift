@@ -114,6 +114,60 @@ final class YAMLDiagnosticsTests: XCTestCase {
         """, #line
       ),
       (
+        "require: !receivable.financed && x\n",
+        """
+        policy.yaml:1:10: error[yaml_tag_in_scalar]: '!receivable.financed && x' is read as a YAML tag, not as the expression
+           | require: !receivable.financed && x
+           |          ^~~~~~~~~~~~~~~~~~~~~~~~~
+           = hint: quote the expression: "!receivable.financed && x"
+        """, #line
+      ),
+      (
+        "checks:\n  - !a.b || c  # either\n",
+        """
+        policy.yaml:2:5: error[yaml_tag_in_scalar]: '!a.b || c' is read as a YAML tag, not as the expression
+           |   - !a.b || c  # either
+           |     ^~~~~~~~~
+           = hint: quote the expression: "!a.b || c"
+        """, #line
+      ),
+      (
+        "ids: [!x, y]\n",
+        """
+        policy.yaml:1:7: error[yaml_tag_in_scalar]: '!x' is read as a YAML tag, not as the expression
+           | ids: [!x, y]
+           |       ^~
+           = hint: quote the expression: "!x"
+        """, #line
+      ),
+      (
+        "rules:\n  - when: a > 1 &&\n      b ? c : d\n",
+        """
+        policy.yaml:3:13: error[yaml_colon_in_plain_scalar]: ': ' inside the unquoted value 'a > 1 && b ? c : d' is read as a YAML mapping
+           |       b ? c : d
+           |             ^
+           = hint: quote the expression: "a > 1 && b ? c : d"
+        """, #line
+      ),
+      (
+        "key: value\n  bad: indent\n",
+        """
+        policy.yaml:2:6: error[yaml_syntax_error]: mapping values are not allowed in this context
+           |   bad: indent
+           |      ^
+           = hint: quote a value that contains ': ', and line a key up with the keys before it
+        """, #line
+      ),
+      (
+        "a: 'unterminated\n",
+        """
+        policy.yaml:2:1: error[yaml_syntax_error]: found unexpected end of stream while scanning a quoted scalar
+           | 
+           | ^
+           = hint: the construct started on line 1
+        """, #line
+      ),
+      (
         "a: *nope\n",
         """
         policy.yaml:1:4: error[yaml_unknown_anchor]: unknown anchor 'nope'
