@@ -9,10 +9,10 @@ extension YAMLComposer {
     let problemLine = file.location(of: error.problemOffset).line
     // libyaml reports a tab at the tab's line or at the token after it, on the next line.
     let tabs = YAMLPreflight.tabIndents(bytes)
-    if let tab = tabs.first(where: { file.location(of: $0).line == problemLine })
-      ?? tabs.last(where: { file.location(of: $0).line == problemLine - 1 })
+    if let tab = tabs.first(where: { file.location(of: $0.offset).line == problemLine })
+      ?? tabs.last(where: { !$0.blank && file.location(of: $0.offset).line == problemLine - 1 })
     {
-      return .yamlTabIndent(offset: tab, file: file)
+      return .yamlTabIndent(offset: tab.offset, file: file)
     }
     guard error.stage != .reader, let value = unquotedValue(around: Int(error.problemOffset)) else {
       return .yamlSyntax(error, file: file)

@@ -96,6 +96,24 @@ final class YAMLDiagnosticsTests: XCTestCase {
         """, #line
       ),
       (
+        "a:\n  b: x\n\t\n  c: y\n",
+        """
+        policy.yaml:3:1: error[yaml_tab_indent]: tab character in indentation
+           | \t
+           | ^
+           = hint: indent with spaces; YAML does not allow tabs for indentation
+        """, #line
+      ),
+      (
+        "a: >\n\tfoo\n",
+        """
+        policy.yaml:2:1: error[yaml_tab_indent]: tab character in indentation
+           | \tfoo
+           | ^
+           = hint: indent with spaces; YAML does not allow tabs for indentation
+        """, #line
+      ),
+      (
         "when: a ? b : c  # pick one\n",
         """
         policy.yaml:1:13: error[yaml_colon_in_plain_scalar]: ': ' inside the unquoted value 'a ? b : c' is read as a YAML mapping
