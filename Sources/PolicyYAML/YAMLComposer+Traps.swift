@@ -14,7 +14,15 @@ extension YAMLComposer {
     {
       return .yamlTabIndent(offset: tab.offset, file: file)
     }
-    guard error.stage != .reader, let value = unquotedValue(around: Int(error.problemOffset)) else {
+    let at = Int(error.problemOffset)
+    if error.stage != .reader, at < bytes.count, bytes[at] == UInt8(ascii: ":"),
+      error.problem.hasPrefix("did not find expected ','"), let value = flowValue(around: at),
+      value.utf8.contains(subsequence: Self.questionMark)
+    {
+      // `{when: a ? b : c}`: inside a flow collection the colon ends the entry.
+      return .yamlColonInPlainScalar(value, offset: error.problemOffset, file: file)
+    }
+    guard error.stage != .reader, let value = unquotedValue(around: at) else {
       return .yamlSyntax(error, file: file)
     }
     if bytes[value.start] == UInt8(ascii: "!") {
@@ -22,11 +30,13 @@ extension YAMLComposer {
       let end = min(lineEnd(from: value.start), value.start + value.text.utf8.count)
       return .yamlTagInScalar(value.text, range: SourceRange(start: Int32(value.start), end: Int32(end)), file: file)
     }
-    // `a ? b : c`: a ternary has ` ? ` or a space before its colon; `key: value` on a deeper line
-    // (`bad: indent`) has neither and is more likely misindented.
-    let colon = Int(error.problemOffset)
+    // A value on the key's line cannot hold a nested mapping, so its `: ` is the mistake. On a
+    // continuation line, `a ? b : c` has ` ? ` or a space before the colon; `bad: indent` has neither
+    // and is more likely a misindented key.
+    let colon = at
     if error.problem == Self.mappingValuesProblem, value.start < colon,
-      value.text.utf8.contains(subsequence: Self.questionMark) || bytes[colon - 1] == UInt8(ascii: " ")
+      value.start >= lineStart(of: colon) || value.text.utf8.contains(subsequence: Self.questionMark)
+        || bytes[colon - 1] == UInt8(ascii: " ")
     {
       return .yamlColonInPlainScalar(value.text, offset: error.problemOffset, file: file)
     }
@@ -117,6 +127,33 @@ extension YAMLComposer {
       while i < lastLineEnd, YAMLScalarLocator.isWhitespace(bytes[i]) { i += 1 }
     }
     return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The entry of a flow collection around the colon at `colon`: from after the previous `: `, `{`,
+  /// `[` or `,` to before the next `,`, `}` or `]` on the same line, trimmed.
+  private func flowValue(around colon: Int) -> String? {
+    var start = colon
+    while start > 0 {
+      let c = bytes[start - 1]
+      if c == UInt8(ascii: "\n") || c == UInt8(ascii: "{") || c == UInt8(ascii: "[") || c == UInt8(ascii: ",") { break }
+      if c == UInt8(ascii: ":"), start < colon, bytes[start] == UInt8(ascii: " ") { break }
+      start -= 1
+    }
+    var end = colon + 1
+    let lineEnd = lineEnd(from: colon)
+    while end < lineEnd, bytes[end] != UInt8(ascii: ","), bytes[end] != UInt8(ascii: "}"), bytes[end] != UInt8(ascii: "]") {
+      end += 1
+    }
+    while start < end, YAMLScalarLocator.isBlank(bytes[start]) { start += 1 }
+    while end > start, YAMLScalarLocator.isBlank(bytes[end - 1]) { end -= 1 }
+    guard start < colon else { return nil }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
+  private func lineStart(of offset: Int) -> Int {
+    var start = offset
+    while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+    return start
   }
 
   private func lineEnd(from offset: Int) -> Int {

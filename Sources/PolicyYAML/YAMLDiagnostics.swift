@@ -119,7 +119,8 @@ extension Diagnostic {
   static func yamlColonInPlainScalar(_ text: String, offset: Int32, file: SourceFile) -> Diagnostic {
     Diagnostic(
       code: .yamlColonInPlainScalar, message: "': ' inside the unquoted value '\(text)' is read as a YAML mapping",
-      range: SourceRange(start: offset, end: offset + 1), file: file, hint: "quote the expression: \(quoted(text))")
+      range: SourceRange(start: offset, end: offset + 1), file: file,
+      hint: "quote the \(text.contains(" ? ") ? "expression" : "value"): \(quoted(text))")
   }
 
   /// `text` in double quotes, or in single quotes when it contains a double quote.

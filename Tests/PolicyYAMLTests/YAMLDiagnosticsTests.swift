@@ -168,6 +168,24 @@ final class YAMLDiagnosticsTests: XCTestCase {
         """, #line
       ),
       (
+        "rules:\n  - {when: a ? b : c, then: deny}\n",
+        """
+        policy.yaml:2:18: error[yaml_colon_in_plain_scalar]: ': ' inside the unquoted value 'a ? b : c' is read as a YAML mapping
+           |   - {when: a ? b : c, then: deny}
+           |                  ^
+           = hint: quote the expression: "a ? b : c"
+        """, #line
+      ),
+      (
+        "reason: Note: the receivable is overdue\n",
+        """
+        policy.yaml:1:13: error[yaml_colon_in_plain_scalar]: ': ' inside the unquoted value 'Note: the receivable is overdue' is read as a YAML mapping
+           | reason: Note: the receivable is overdue
+           |             ^
+           = hint: quote the value: "Note: the receivable is overdue"
+        """, #line
+      ),
+      (
         "key: value\n  bad: indent\n",
         """
         policy.yaml:2:6: error[yaml_syntax_error]: mapping values are not allowed in this context
