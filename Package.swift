@@ -33,10 +33,10 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
     .testTarget(name: "PolicySourceTests", dependencies: ["PolicySource"]),
-    .testTarget(name: "PolicyYAMLTests", dependencies: ["PolicyYAML"]),
+    .testTarget(name: "PolicyYAMLTests", dependencies: ["PolicyYAML"], exclude: ["Fixtures"]),
     .testTarget(name: "PolicyExprTests", dependencies: ["PolicyExpr"]),
     .testTarget(name: "ConformanceTests", dependencies: ["PolicyExpr"]),
-    .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"]),
+    .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"], exclude: ["Fixtures"]),
     .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"]),
     .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
   ],

@@ -1,0 +1,14 @@
+enum Help {
+  static let text = """
+    usage: proviso <command> [options]
+
+      check PATH...                    load and check policies (exit 0 ok, 1 warnings with --strict, 65 errors)
+            [--format text|json] [--strict]
+      test PATH... [--junit FILE]      run the policies' own tests and report coverage
+      run POLICY --input FILE|-        dry-run over JSON / JSONL / CSV; one result per record, then a summary
+            [--now TS] [--format jsonl|csv|table|none] [--explain]
+      diff OLD.yaml NEW.yaml --input FILE [--now TS] [--examples N]
+      eval 'EXPR' [--var name=JSON]... [--type name=TYPE]...
+      eval --cases FILE.jsonl          conformance-style cases, one JSON result per line
+    """
+}
