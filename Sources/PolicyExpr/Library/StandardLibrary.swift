@@ -1,5 +1,7 @@
 /// The function libraries every ``Environment`` starts with.
 public enum StandardLibrary {
   /// Core CEL, then the extension libraries.
-  public static let all: [[FunctionDecl]] = [CoreLibrary.functions]
+  public static let all: [[FunctionDecl]] = [
+    CoreLibrary.functions, TimeLibrary.functions, RegexLibrary.functions,
+  ]
 }

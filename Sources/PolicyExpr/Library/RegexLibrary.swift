@@ -1,0 +1,20 @@
+/// The `matches` function: RE2 partial matching of a string against a pattern.
+///
+/// `matches(s, re)` and `s.matches(re)` are both declared. Patterns that are constants should be
+/// compiled by the planner with ``RegexPattern/compiled(_:)``; the implementations here compile
+/// through the shared cache (``RegexPattern/cached(_:)``).
+public enum RegexLibrary {
+  /// The declarations of this library.
+  public static let functions: [FunctionDecl] = [
+    FunctionDecl("matches", [
+      .binary("matches", .string, .string, .bool, matches),
+      .method("matches_string", .string, .string, .bool, matches),
+    ]),
+  ]
+
+  /// `matches(s, re)`: whether `re` matches a substring of `s`.
+  @Sendable static func matches(_ s: Value, _ re: Value) throws(EvalError) -> Value {
+    guard case .string(let text) = s, case .string(let pattern) = re else { throw .noOverload("matches", s, re) }
+    return .bool(try RegexPattern.cached(pattern).matches(text))
+  }
+}

@@ -1,0 +1,245 @@
+// The only file that imports CMicroHTTPD: libmicrohttpd's types never leave it.
+internal import CMicroHTTPD
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An HTTP/1.1 server on libmicrohttpd that hands each complete request to one `@Sendable` handler.
+///
+/// Requests run on a pool of ``Configuration/threads`` worker threads; a handler may block (the
+/// decision log waits for its group commit), which holds that worker's other connections meanwhile.
+/// The server enforces the configuration's limits itself: a body over
+/// ``Configuration/maxRequestBodyBytes`` is answered 413 without being buffered (at once when its
+/// `Content-Length` says so; a chunked one is drained up to the cap again, then dropped), a body not received
+/// within ``Configuration/bodyDeadlineSeconds`` is dropped, and an idle or trickling connection is
+/// closed after ``Configuration/connectionTimeoutSeconds`` of silence.
+public final class HTTPServer: Sendable {
+  /// The function that turns a request into a response; called concurrently from worker threads.
+  public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+
+  /// The configuration the server was created with.
+  public let configuration: Configuration
+  let handler: Handler
+  private let daemon = Mutex<DaemonState>(DaemonState())
+  /// Requests whose headers have arrived and whose completion libmicrohttpd has not yet reported.
+  let inFlight = Atomic<Int>(0)
+  /// Set once ``stop()`` begins: responses then carry `Connection: close`.
+  let stopping = Atomic<Bool>(false)
+
+  /// Creates a server; nothing listens until ``start()``.
+  public init(configuration: Configuration = Configuration(), handler: @escaping Handler) {
+    self.configuration = configuration
+    self.handler = handler
+  }
+
+  /// The bound TCP port (the ephemeral one when ``Configuration/port`` is 0), or 0 before ``start()``.
+  public var port: UInt16 { daemon.withLock { $0.port } }
+
+  /// The number of requests currently being received or handled.
+  public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
+  /// Binds the socket and starts the worker threads. The daemon keeps `self` alive until ``stop()``.
+  ///
+  /// - Throws: ``HTTPServerError`` when the address is not numeric, a limit is out of range, or the port is taken.
+  public func start() throws(HTTPServerError) {
+    let configuration = self.configuration
+    guard configuration.threads >= 1, configuration.threads <= 256 else {
+      throw .invalidConfiguration("threads must be between 1 and 256, got \(configuration.threads)")
+    }
+    guard configuration.connectionLimit >= 1, configuration.maxRequestBodyBytes >= 0,
+          configuration.connectionTimeoutSeconds >= 0, configuration.bodyDeadlineSeconds >= 1 else {
+      throw .invalidConfiguration("limits must be positive")
+    }
+    guard daemon.withLock({ $0.handle == nil && !$0.started }) else { throw .alreadyStarted }
+    guard let address = SocketAddress(configuration.bindAddress, port: configuration.port) else {
+      throw .invalidBindAddress(configuration.bindAddress)
+    }
+    var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue | MHD_USE_AUTO.rawValue
+    if configuration.logsErrors { flags |= MHD_USE_ERROR_LOG.rawValue }
+    if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+    let context = Unmanaged.passRetained(self)
+    let handle = address.withSockaddr { sockaddr in
+      cmhd_start(UInt32(flags), sockaddr, accessHandler, context.toOpaque(), requestCompleted, context.toOpaque(),
+                 UInt32(configuration.connectionLimit), UInt32(configuration.connectionTimeoutSeconds),
+                 UInt32(configuration.threads), configuration.connectionMemoryBytes, UInt32(configuration.listenBacklog))
+    }
+    guard let handle else {
+      context.release()
+      throw .cannotStart(address: configuration.bindAddress, port: configuration.port)
+    }
+    let bound = cmhd_bound_port(handle)
+    daemon.withLock { state in
+      state.handle = DaemonHandle(pointer: handle)
+      state.port = bound
+      state.started = true
+    }
+  }
+
+  /// Stops gracefully: stops accepting, lets requests in flight finish (up to
+  /// ``Configuration/shutdownGraceSeconds``), then closes every connection. A second call does nothing.
+  ///
+  /// Must not be called from inside the handler (it waits for the handler's own request).
+  public func stop() {
+    guard let handle = daemon.withLock({ state -> DaemonHandle? in defer { state.handle = nil }; return state.handle }) else {
+      return
+    }
+    stopping.store(true, ordering: .releasing)
+    let listener = MHD_quiesce_daemon(handle.pointer)
+    let deadline = monotonicSeconds() + configuration.shutdownGraceSeconds
+    while inFlight.load(ordering: .acquiring) > 0, monotonicSeconds() < deadline {
+      usleep(1_000)
+    }
+    MHD_stop_daemon(handle.pointer)  // returns after every handler call has finished
+    if listener >= 0 { close(listener) }
+    Unmanaged.passUnretained(self).release()  // balances passRetained in start()
+  }
+}
+
+/// The daemon pointer, made `Sendable` so it can live in a `Mutex` (see STYLE.md, "libmicrohttpd from Swift 6").
+private struct DaemonHandle: @unchecked Sendable { let pointer: OpaquePointer }
+
+private struct DaemonState: Sendable {
+  var handle: DaemonHandle?
+  var port: UInt16 = 0
+  var started = false
+}
+
+/// What one request has received so far; retained in `*con_cls` from the first handler call to completion.
+private final class RequestState {
+  var body: [UInt8] = []
+  /// The error to answer with once the request is known to be over a limit.
+  var rejection: WireError?
+  var answered = false
+  /// Bytes received and thrown away after the body went over the cap.
+  var drained = 0
+  let headersReceivedAt = monotonicSeconds()
+}
+
+/// A numeric IPv4 or IPv6 socket address.
+private struct SocketAddress {
+  var storage = sockaddr_storage()
+  var isIPv6 = false
+
+  init?(_ text: String, port: UInt16) {
+    if text.utf8.contains(UInt8(ascii: ":")) {
+      var address = sockaddr_in6()
+      address.sin6_family = sa_family_t(AF_INET6)
+      address.sin6_port = port.bigEndian
+      guard inet_pton(AF_INET6, text, &address.sin6_addr) == 1 else { return nil }
+      withUnsafeBytes(of: address) { source in
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
+      }
+      isIPv6 = true
+    } else {
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = port.bigEndian
+      guard inet_pton(AF_INET, text, &address.sin_addr) == 1 else { return nil }
+      withUnsafeBytes(of: address) { source in
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
+      }
+    }
+  }
+
+  func withSockaddr<Result>(_ body: (UnsafePointer<sockaddr>) -> Result) -> Result {
+    var storage = self.storage
+    return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1, body) }
+  }
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+  var now = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &now)
+  return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, data, size, requestContext in
+  guard let cls, let connection, let requestContext, let size else { return .NO }
+  let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+  guard let raw = requestContext.pointee else {
+    // First call: headers only. Refuse a declared oversize body before reading any of it.
+    let state = RequestState()
+    requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
+    server.inFlight.add(1, ordering: .relaxed)
+    if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+       let length = Int(String(cString: declared)) {
+      if length > server.configuration.maxRequestBodyBytes {
+        state.answered = true
+        return send(WireError.payloadTooLarge(limit: server.configuration.maxRequestBodyBytes).response, on: connection, server: server)
+      }
+      state.body.reserveCapacity(length)
+    }
+    return .YES
+  }
+  let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+  if size.pointee > 0 {
+    // Middle calls: body chunks. libmicrohttpd cannot answer before the body ends, so a body over the
+    // cap is drained (up to the cap again) and answered 413 at the end; past that, or past the body
+    // deadline (a trickling client), the connection is dropped.
+    let count = size.pointee
+    size.pointee = 0
+    if state.answered { return .YES }
+    let limit = server.configuration.maxRequestBodyBytes
+    if monotonicSeconds() - state.headersReceivedAt > Double(server.configuration.bodyDeadlineSeconds) { return .NO }
+    if state.rejection != nil {
+      state.drained += count
+      return state.drained > limit ? .NO : .YES
+    }
+    if state.body.count + count > limit {
+      state.rejection = .payloadTooLarge(limit: limit)
+      state.drained = state.body.count + count
+      state.body = []
+      return .YES
+    }
+    if let data { state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count)) }
+    return .YES
+  }
+  // Last call: the whole body has arrived.
+  if state.answered { return .YES }
+  state.answered = true
+  if let rejection = state.rejection { return send(rejection.response, on: connection, server: server) }
+  var request = HTTPRequest(method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "/")
+  request.headers = collectFields(connection, kind: .HEADER_KIND)
+  request.query = collectFields(connection, kind: .GET_ARGUMENT_KIND)
+  request.body = state.body
+  state.body = []
+  return send(server.handler(request), on: connection, server: server)
+}
+
+private func collectFields(_ connection: OpaquePointer, kind: MHD_ValueKind) -> HTTPFields {
+  var fields: [HTTPField] = []
+  withUnsafeMutablePointer(to: &fields) { pointer in
+    _ = MHD_get_connection_values(connection, kind, collectField, pointer)
+  }
+  return HTTPFields(fields)
+}
+
+private let collectField: MHD_KeyValueIterator = { cls, _, key, value in
+  guard let cls, let key else { return .YES }
+  cls.assumingMemoryBound(to: [HTTPField].self).pointee
+    .append(HTTPField(name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
+  return .YES
+}
+
+private func send(_ reply: HTTPResponse, on connection: OpaquePointer, server: HTTPServer) -> MHD_Result {
+  let response = reply.body.withUnsafeBytes {
+    MHD_create_response_from_buffer($0.count, UnsafeMutableRawPointer(mutating: $0.baseAddress), .RESPMEM_MUST_COPY)
+  }
+  guard let response else { return .NO }
+  defer { MHD_destroy_response(response) }
+  _ = MHD_add_response_header(response, "Content-Type", reply.contentType)
+  for field in reply.headers { _ = MHD_add_response_header(response, field.name, field.value) }
+  if server.stopping.load(ordering: .relaxed) { _ = MHD_add_response_header(response, "Connection", "close") }
+  return MHD_queue_response(connection, UInt32(clamping: reply.status), response)
+}
+
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, requestContext, _ in
+  guard let requestContext, let raw = requestContext.pointee else { return }
+  Unmanaged<RequestState>.fromOpaque(raw).release()
+  requestContext.pointee = nil
+  if let cls { Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed) }
+}

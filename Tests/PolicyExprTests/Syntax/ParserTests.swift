@@ -1,0 +1,375 @@
+import PolicySource
+import XCTest
+
+@testable import PolicyExpr
+
+/// Prints an expression tree compactly, to compare parses against expected shapes.
+///
+/// `(f a b)` is a global call, `(.f t a)` a receiver call, `(. a f)` a select, `(has a f)` a
+/// presence test, `[a b]` a list, `{k: v}` a map, `(fold x [y] range accu init cond step result)` a
+/// comprehension; literals print as `1`, `1u`, `1.5`, `"s"`, `b"s"`, `true`, `null`.
+func sexpr(_ e: Expr) -> String {
+  switch e.kind {
+  case .literal(let literal):
+    switch literal {
+    case .null: return "null"
+    case .bool(let b): return String(b)
+    case .int(let i): return String(i)
+    case .uint(let u): return "\(u)u"
+    case .double(_, let text): return text
+    case .string(let s): return quoted(Array(s.utf8), prefix: "")
+    case .bytes(let b): return quoted(b, prefix: "b")
+    }
+  case .ident(let name):
+    return name
+  case .select(let operand, let field, let testOnly):
+    return "(\(testOnly ? "has" : ".") \(sexpr(operand)) \(field))"
+  case .call(let function, let target, let args):
+    let head = target.map { ".\(function) \(sexpr($0))" } ?? function
+    return "(" + ([head] + args.map(sexpr)).joined(separator: " ") + ")"
+  case .list(let elements):
+    return "[" + elements.map(sexpr).joined(separator: " ") + "]"
+  case .map(let entries):
+    return "{" + entries.map { "\(sexpr($0.key)): \(sexpr($0.value))" }.joined(separator: ", ") + "}"
+  case .comprehension(let c):
+    let vars = [c.iterVar] + (c.iterVar2.map { [$0] } ?? [])
+    let parts = ["fold"] + vars + [c.iterRange, c.accuInit].map(sexpr) + [c.accuVar]
+      + [c.loopCondition, c.loopStep, c.result].map(sexpr)
+    return "(" + parts.joined(separator: " ") + ")"
+  }
+}
+
+private func quoted(_ bytes: [UInt8], prefix: String) -> String {
+  var out = prefix + "\""
+  for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+    switch scalar {
+    case "\"": out += "\\\""
+    case "\\": out += "\\\\"
+    case "\n": out += "\\n"
+    default:
+      if scalar.value < 0x20 || scalar.value == 0x7F {
+        out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+  }
+  if prefix == "b" && String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes) == false {
+    return prefix + "[" + bytes.map { String($0) }.joined(separator: ",") + "]"
+  }
+  return out + "\""
+}
+
+/// `source` without its `1️⃣`…`9️⃣` markers, and each marker's UTF-8 offset in the stripped text.
+func stripMarkers(_ source: String) -> (String, [String: Int32]) {
+  let markers = (1...9).map { "\($0)\u{FE0F}\u{20E3}" }
+  let patterns = markers.map { Array($0.utf8) }
+  let bytes = Array(source.utf8)
+  var out: [UInt8] = []
+  var offsets: [String: Int32] = [:]
+  var i = 0
+  scan: while i < bytes.count {
+    for (index, pattern) in patterns.enumerated()
+    where i + pattern.count <= bytes.count && Array(bytes[i..<i + pattern.count]) == pattern {
+      offsets[markers[index]] = Int32(out.count)
+      i += pattern.count
+      continue scan
+    }
+    out.append(bytes[i])
+    i += 1
+  }
+  return (String(decoding: out, as: UTF8.self), offsets)
+}
+
+/// Asserts that parsing `markedSource` fails with exactly the given messages at the marked offsets.
+func assertDiagnostics(
+  _ markedSource: String, _ expected: [String: String], limits: Limits = .default,
+  code: DiagnosticCode = .exprSyntaxError, file: StaticString = #filePath, line: UInt = #line
+) {
+  let (source, offsets) = stripMarkers(markedSource)
+  let (parsed, diagnostics) = ExprParser.parse(source, limits: limits)
+  XCTAssertNil(parsed, "expected no expression for \(source)", file: file, line: line)
+  let actual = diagnostics.map { "\($0.range.start): \($0.message)" }
+  let wanted = expected.sorted { offsets[$0.key] ?? -1 < offsets[$1.key] ?? -1 }.map {
+    "\(offsets[$0.key].map(String.init) ?? "missing marker \($0.key)"): \($0.value)"
+  }
+  XCTAssertEqual(actual, wanted, "for \(source)", file: file, line: line)
+  for d in diagnostics { XCTAssertEqual(d.code, code, "code of '\(d.message)'", file: file, line: line) }
+}
+
+/// Parses `source` and returns its S-expression, failing the test on diagnostics.
+func parseSexpr(_ source: String, macros: Bool = true, file: StaticString = #filePath, line: UInt = #line) -> String? {
+  let (parsed, diagnostics) = ExprParser.parse(source, macros: macros)
+  XCTAssertEqual(diagnostics.map(\.message), [], "for \(source)", file: file, line: line)
+  return parsed.map { sexpr($0.root) }
+}
+
+/// Asserts the S-expression of each source in `cases`.
+func assertShapes(_ cases: [(String, String)], macros: Bool = true, file: StaticString = #filePath, line: UInt = #line) {
+  for (source, expected) in cases {
+    XCTAssertEqual(parseSexpr(source, macros: macros, file: file, line: line), expected, "for \(source)", file: file, line: line)
+  }
+}
+
+final class ParserTests: XCTestCase {
+  func testPrecedence() {
+    assertShapes([
+      ("a || b && c", "(_||_ a (_&&_ b c))"),
+      ("a && b || c", "(_||_ (_&&_ a b) c)"),
+      ("a < b == c", "(_==_ (_<_ a b) c)"),
+      ("a + b * c - d", "(_-_ (_+_ a (_*_ b c)) d)"),
+      ("a * b / c % d", "(_%_ (_/_ (_*_ a b) c) d)"),
+      ("a - b - c", "(_-_ (_-_ a b) c)"),
+      ("a in b && c != d", "(_&&_ (@in a b) (_!=_ c d))"),
+      ("a <= b || a >= b || a > b", "(_||_ (_||_ (_<=_ a b) (_>=_ a b)) (_>_ a b))"),
+      ("a ? b : c ? d : e", "(_?_:_ a b (_?_:_ c d e))"),
+      ("a || b ? c + 1 : d", "(_?_:_ (_||_ a b) (_+_ c 1) d)"),
+      ("(a + b) * c", "(_*_ (_+_ a b) c)"),
+      ("!a && -b < c", "(_&&_ (!_ a) (_<_ (-_ b) c))"),
+      ("-a.b[0]", "(-_ (_[_] (. a b) 0))"),
+    ])
+  }
+
+  func testLogicalChainsAreBalanced() {
+    assertShapes([
+      ("a && b && c && d", "(_&&_ (_&&_ a b) (_&&_ c d))"),
+      ("a || b || c", "(_||_ (_||_ a b) c)"),
+      ("a || b || c || d || e", "(_||_ (_||_ (_||_ a b) c) (_||_ d e))"),
+    ])
+  }
+
+  func testUnaryRuns() {
+    assertShapes([
+      ("!a", "(!_ a)"),
+      ("!!a", "a"),
+      ("!!!a", "(!_ a)"),
+      ("-a", "(-_ a)"),
+      ("--a", "a"),
+      ("-1", "-1"),
+      ("- 1", "-1"),
+      ("--1", "(-_ -1)"),
+      ("---1", "-1"),
+      ("-1.5", "-1.5"),
+      ("-1u", "(-_ 1u)"),
+      ("-9223372036854775808", "-9223372036854775808"),
+      ("-1.abs()", "(.abs -1)"),
+      ("-(1)", "(-_ 1)"),
+    ])
+  }
+
+  func testMembersCallsAndIndexes() {
+    assertShapes([
+      ("a.b.c", "(. (. a b) c)"),
+      (".a.b", "(. .a b)"),
+      ("f()", "(f)"),
+      ("f(a, b)", "(f a b)"),
+      (".f(a)", "(.f a)"),
+      ("a.f()", "(.f a)"),
+      ("a.b.f(1, 2).g", "(. (.f (. a b) 1 2) g)"),
+      ("a[0][1]", "(_[_] (_[_] a 0) 1)"),
+    ])
+    // Reserved words may follow a dot.
+    assertShapes([("a.if", "(. a if)"), ("a.while()", "(.while a)"), ("{'as': 1}.as", "(. {\"as\": 1} as)")])
+  }
+
+  func testListsAndMaps() {
+    assertShapes([
+      ("[]", "[]"),
+      ("[1]", "[1]"),
+      ("[1, 2,]", "[1 2]"),
+      ("[[1], [2, 3]]", "[[1] [2 3]]"),
+      ("{}", "{}"),
+      ("{'a': 1, 2: [3],}", "{\"a\": 1, 2: [3]}"),
+      ("{a: b}", "{a: b}"),
+    ])
+  }
+
+  func testLiterals() {
+    assertShapes([
+      ("0", "0"),
+      ("123", "123"),
+      ("0x1F", "31"),
+      ("0xff", "255"),
+      ("9223372036854775807", "9223372036854775807"),
+      ("12u", "12u"),
+      ("12U", "12u"),
+      ("0x1Fu", "31u"),
+      ("18446744073709551615u", "18446744073709551615u"),
+      ("1.5", "1.5"),
+      (".5", ".5"),
+      ("1e3", "1e3"),
+      ("1E-3", "1E-3"),
+      ("2.5e+10", "2.5e+10"),
+      ("true", "true"),
+      ("false", "false"),
+      ("null", "null"),
+    ])
+    let (parsed, _) = ExprParser.parse("1.25e2")
+    guard case .literal(.double(let value, let text))? = parsed?.root.kind else { return XCTFail("not a double") }
+    XCTAssertEqual(value, 125)
+    XCTAssertEqual(text, "1.25e2")
+  }
+
+  func testIntegerBoundaries() {
+    assertDiagnostics("1️⃣9223372036854775808", ["1️⃣": "int literal '9223372036854775808' is out of range"])
+    assertDiagnostics("1️⃣-9223372036854775809", ["1️⃣": "int literal '-9223372036854775809' is out of range"])
+    assertDiagnostics("1️⃣18446744073709551616u", ["1️⃣": "uint literal '18446744073709551616u' is out of range"])
+    assertDiagnostics("1️⃣0x8000000000000000", ["1️⃣": "int literal '0x8000000000000000' is out of range"])
+    assertDiagnostics("1️⃣1e400", ["1️⃣": "double literal '1e400' is out of range"])
+    assertShapes([("-0x8000000000000000", "-9223372036854775808"), ("0xFFFFFFFFFFFFFFFFu", "18446744073709551615u")])
+  }
+
+  func testNumberEdges() {
+    // `1.` is not a double: it is 1 followed by a member access.
+    assertDiagnostics("1.1️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("11️⃣e", ["1️⃣": "unexpected token 'e'"])
+    assertShapes([("1.e3()", "(.e3 1)")])
+  }
+
+  func testStringsAndEscapes() {
+    assertShapes([
+      (#"'abc'"#, #""abc""#),
+      (#""abc""#, #""abc""#),
+      (#"'a"b'"#, #""a\"b""#),
+      ("'''a'b\n'''", #""a'b\n""#),
+      (#""""a""b""""#, #""a\"\"b""#),
+      (#"'\a\b\f\n\r\t\v\\\'\"\`\?'"#, #""\x07\x08\x0c\n\x0d\x09\x0b\\'\"`?""#),
+      (#"'\x41\X42\101\u0043\U00000044'"#, #""ABACD""#),
+      (#"'\xe9'"#, #""é""#),
+      (#"'\u00e9\U0001F600'"#, "\"é😀\""),
+      (#"r'\n\x'"#, #""\\n\\x""#),
+      (#"R"\""#, #""\\""#),
+      ("r'''a\\'''", #""a\\""#),
+      ("'héllo 😀'", "\"héllo 😀\""),
+    ])
+  }
+
+  func testBytes() {
+    assertShapes([
+      (#"b'abc'"#, #"b"abc""#),
+      (#"B"\x41\101""#, #"b"AA""#),
+      (#"b'\n'"#, #"b"\n""#),
+      (#"br'\n'"#, #"b"\\n""#),
+      (#"BR'''x'''"#, #"b"x""#),
+      (#"b'\xff\377\000'"#, "b[255,255,0]"),
+      ("b'é'", "b\"é\""),
+    ])
+  }
+
+  func testStringErrors() {
+    assertDiagnostics(#"'a1️⃣\q'"#, ["1️⃣": #"invalid escape sequence '\q'"#])
+    assertDiagnostics(#"'1️⃣\x4'"#, ["1️⃣": #"invalid escape sequence '\x4'"#])
+    assertDiagnostics(#"'1️⃣\u12g4'"#, ["1️⃣": #"invalid escape sequence '\u12'"#])
+    assertDiagnostics(#"'1️⃣\8'"#, ["1️⃣": #"invalid escape sequence '\8'"#])
+    assertDiagnostics(#"'1️⃣\47'"#, ["1️⃣": #"invalid escape sequence '\4'"#])
+    assertDiagnostics(#"'1️⃣\01'"#, ["1️⃣": #"invalid escape sequence '\01'"#])
+    assertDiagnostics(#"'1️⃣\uD800'"#, ["1️⃣": #"invalid unicode code point '\uD800'"#])
+    assertDiagnostics(#"'1️⃣\U00110000'"#, ["1️⃣": #"invalid unicode code point '\U00110000'"#])
+    assertDiagnostics(#"b'1️⃣\u0041'"#, ["1️⃣": #"unicode escape '\u0041' is not allowed in a bytes literal"#])
+    assertDiagnostics(#"'1️⃣\q 2️⃣\z'"#, ["1️⃣": #"invalid escape sequence '\q'"#, "2️⃣": #"invalid escape sequence '\z'"#])
+    assertDiagnostics("1️⃣'abc", ["1️⃣": "unterminated string literal"])
+    assertDiagnostics("1️⃣'ab\nc'", ["1️⃣": "unterminated string literal"])
+    assertDiagnostics("f(1️⃣'''abc'')", ["1️⃣": "unterminated string literal"])
+    assertDiagnostics("x + 1️⃣'é", ["1️⃣": "unterminated string literal"])
+  }
+
+  func testSyntaxErrors() {
+    assertDiagnostics("a +1️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("(a + b1️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("a + b1️⃣)", ["1️⃣": "unexpected token ')'"])
+    assertDiagnostics("a 1️⃣b", ["1️⃣": "unexpected token 'b'"])
+    assertDiagnostics("1️⃣)", ["1️⃣": "unexpected token ')'"])
+    assertDiagnostics("a1️⃣.1", ["1️⃣": "unexpected token '.1'"])
+    assertDiagnostics("a.1️⃣+", ["1️⃣": "unexpected token '+'"])
+    assertDiagnostics("a1️⃣.5", ["1️⃣": "unexpected token '.5'"])
+    assertDiagnostics("a ? b 1️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("a ? b 1️⃣? c : d : e", ["1️⃣": "unexpected token '?'"])
+    assertDiagnostics("!1️⃣-a", ["1️⃣": "unexpected token '-'"])
+    assertDiagnostics("a 1️⃣= b", ["1️⃣": "unexpected character '='"])
+    assertDiagnostics("a 1️⃣& b", ["1️⃣": "unexpected character '&'"])
+    assertDiagnostics("a 1️⃣@ b", ["1️⃣": "unexpected character '@'"])
+    assertDiagnostics("a + 1️⃣é", ["1️⃣": "unexpected character 'é'"])
+    assertDiagnostics("f(a, 1️⃣)", ["1️⃣": "unexpected token ')'"])
+    assertDiagnostics("[1️⃣,]", ["1️⃣": "unexpected token ','"])
+    assertDiagnostics("{1: 2 1️⃣3: 4}", ["1️⃣": "unexpected token '3'"])
+    assertDiagnostics("{1 1️⃣2}", ["1️⃣": "unexpected token '2'"])
+    assertDiagnostics("(f)1️⃣(x)", ["1️⃣": "unexpected token '('"])
+    assertDiagnostics("1️⃣", ["1️⃣": "unexpected end of expression"])
+  }
+
+  func testErrorsRecoverPerArgument() {
+    assertDiagnostics("f(a 1️⃣b, c +2️⃣)", ["1️⃣": "unexpected token 'b'", "2️⃣": "unexpected token ')'"])
+    assertDiagnostics("[1 1️⃣2, 3, 4 2️⃣5]", ["1️⃣": "unexpected token '2'", "2️⃣": "unexpected token '5'"])
+    assertDiagnostics("{1️⃣for: 1, 2: 2️⃣}", ["1️⃣": "reserved identifier 'for'", "2️⃣": "unexpected token '}'"])
+    // One mistake, one error: no cascade to the closers after it.
+    assertDiagnostics("f(g(h(1️⃣]))) + 1", ["1️⃣": "unexpected token ']'"])
+    assertDiagnostics("f(a,, b)".replacingOccurrences(of: ",,", with: ",1️⃣,"), ["1️⃣": "unexpected token ','"])
+  }
+
+  func testReservedWords() {
+    for word in ["as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
+      "package", "namespace", "return", "var", "void", "while"]
+    {
+      assertDiagnostics("1️⃣\(word) + 1", ["1️⃣": "reserved identifier '\(word)'"])
+    }
+    assertDiagnostics("1️⃣if(x)", ["1️⃣": "reserved identifier 'if'"])
+    assertDiagnostics("a in1️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("1️⃣in", ["1️⃣": "unexpected token 'in'"])
+  }
+
+  func testAccumulatorIsNotAnIdentifier() {
+    assertDiagnostics("1️⃣@result", ["1️⃣": "unexpected character '@'"])
+  }
+
+  func testMessageConstruction() {
+    assertDiagnostics("1️⃣Foo{a: 1} && 2️⃣x.Y{}", [
+      "1️⃣": "message construction is not supported", "2️⃣": "message construction is not supported",
+    ])
+    assertDiagnostics("1️⃣.google.Foo{a: Bar{}}.b", ["1️⃣": "message construction is not supported"])
+    assertDiagnostics("f()1️⃣{}", ["1️⃣": "unexpected token '{'"])
+  }
+
+  func testCommentsAndWhitespace() {
+    assertShapes([
+      ("a // comment\n + b", "(_+_ a b)"),
+      ("\t\r\n\u{0C} a", "a"),
+      ("a // only a comment", "a"),
+    ])
+  }
+
+  func testRangesAndIDs() {
+    let source = "a.b + f(-1, 'x')"
+    let (parsed, diagnostics) = ExprParser.parse(source)
+    XCTAssertEqual(diagnostics, [])
+    guard let parsed else { return XCTFail("no parse") }
+    var seen: [Int32] = []
+    func walk(_ e: Expr) {
+      seen.append(e.id.rawValue)
+      let r = parsed.range(of: e.id)
+      let text = String(decoding: Array(source.utf8)[Int(r.start)..<Int(r.end)], as: UTF8.self)
+      switch e.kind {
+      case .ident("a"): XCTAssertEqual(text, "a")
+      case .select: XCTAssertEqual(text, "a.b")
+      case .literal(.int(-1)): XCTAssertEqual(text, "-1")
+      case .literal(.string): XCTAssertEqual(text, "'x'")
+      case .call("f", _, let args):
+        XCTAssertEqual(text, "f(-1, 'x')")
+        args.forEach(walk)
+      case .call("_+_", _, let args):
+        XCTAssertEqual(text, source)
+        args.forEach(walk)
+      default: XCTFail("unexpected node \(e)")
+      }
+      if case .select(let operand, _, _) = e.kind { walk(operand) }
+    }
+    walk(parsed.root)
+    XCTAssertEqual(seen.sorted(), Array(0..<Int32(parsed.ranges.count)))
+  }
+
+  func testMacrosOffKeepsCalls() {
+    assertShapes([
+      ("has(a.b)", "(has (. a b))"),
+      ("l.all(x, x > 0)", "(.all l x (_>_ x 0))"),
+    ], macros: false)
+  }
+}
