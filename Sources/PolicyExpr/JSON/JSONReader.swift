@@ -1,3 +1,5 @@
+import PolicySource
+
 /// Parses JSON documents (RFC 8259) from UTF-8 bytes into ``JSONValue`` trees.
 ///
 /// Decisions where RFC 8259 leaves room:
@@ -10,8 +12,8 @@
 /// - Arrays and objects nest at most ``maxNesting`` deep, so a 100,000-deep `[[[[` is an error,
 ///   never a stack overflow.
 public enum JSONReader {
-  /// The deepest nesting of arrays and objects accepted (`Limits.maxExpressionNesting`).
-  public static let maxNesting = 128
+  /// The deepest nesting of arrays and objects accepted: `Limits.maxExpressionNesting` (128).
+  public static let maxNesting = Limits.default.maxExpressionNesting
 
   /// Parses one JSON document from `bytes`.
   /// - Throws: ``JSONError`` with the offset, line and column of the first problem.

@@ -106,3 +106,21 @@ extension CoreLibrary {
     ]),
   ]
 }
+
+extension CoreLibrary {
+  /// Adds two numbers of the same family (int, uint, double, or decimal mixed with int), as `_+_`.
+  public static func add(_ a: Value, _ b: Value) throws(EvalError) -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (r, o) = x.addingReportingOverflow(y)
+      if o { throw overflow("_+_") }
+      return .int(r)
+    case (.uint(let x), .uint(let y)):
+      let (r, o) = x.addingReportingOverflow(y)
+      if o { throw overflow("_+_") }
+      return .uint(r)
+    case (.double(let x), .double(let y)): return .double(x + y)
+    default: return try decimalOp("_+_", a, b) { x, y throws(DecimalError) in try x.adding(y) }
+    }
+  }
+}

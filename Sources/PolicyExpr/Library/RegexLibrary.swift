@@ -17,4 +17,13 @@ public enum RegexLibrary {
     guard case .string(let text) = s, case .string(let pattern) = re else { throw .noOverload("matches", s, re) }
     return .bool(try RegexPattern.cached(pattern).matches(text))
   }
+
+  /// `matches` with its pattern compiled at plan time, for calls whose pattern is a constant:
+  /// evaluation then neither compiles nor takes the cache lock. The argument is the string.
+  public static func matcher(_ pattern: RegexPattern) -> @Sendable (Value) throws(EvalError) -> Value {
+    { s throws(EvalError) in
+      guard case .string(let text) = s else { throw .noOverload("matches", s, .string(pattern.pattern)) }
+      return .bool(pattern.matches(text))
+    }
+  }
 }

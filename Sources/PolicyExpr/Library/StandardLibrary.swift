@@ -2,6 +2,6 @@
 public enum StandardLibrary {
   /// Core CEL, then the extension libraries.
   public static let all: [[FunctionDecl]] = [
-    CoreLibrary.functions, TimeLibrary.functions, RegexLibrary.functions,
+    CoreLibrary.functions, MathLibrary.functions, StringLibrary.functions, TimeLibrary.functions, RegexLibrary.functions,
   ]
 }

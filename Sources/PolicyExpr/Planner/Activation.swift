@@ -38,8 +38,12 @@ public final class Activation {
   /// Marks a variable slot as not yet computed (the resolver fills it on first use).
   public func markLazy(_ slot: Int) { ready[slot] = false }
 
+  /// Per-evaluation state of the embedding layer (a policy's trace log).
+  public var context: AnyObject?
+
+  /// The value of a variable slot, computing a lazy one on first use.
   @inline(__always)
-  func variable(_ slot: Int) throws(EvalError) -> Value {
+  public func variable(_ slot: Int) throws(EvalError) -> Value {
     if ready[slot] { return values[slot] }
     guard let resolver else { throw EvalError(.undeclared, "no value bound to variable slot \(slot)") }
     let v = try resolver(slot, self)

@@ -88,3 +88,12 @@ public struct Compiler: Sendable {
     return (Compiler(environment: env).plan(checked, localCount: locals), diagnostics)
   }
 }
+
+extension Compiler {
+  /// Plans one subexpression of a checked expression (used to show a check's operand values).
+  public func plan(_ checked: CheckedExpression, node: Expr, localCount: Int) -> Program {
+    var planner = Planner(checked: checked, env: environment)
+    let root = planner.plan(node)
+    return Program(checked: checked, root: root, variableCount: environment.variables.count, localCount: localCount, limits: environment.limits)
+  }
+}

@@ -129,6 +129,12 @@ public struct DecimalNumber: Sendable {
     var m = coefficient.magnitude
     var s = scale
     guard m != 0 else { return .zero }
+    if s > 0, m <= UInt128(UInt64.max) {
+      // 64-bit division is several times cheaper than 128-bit.
+      var small = UInt64(truncatingIfNeeded: m)
+      while s > 0, small % 10 == 0 { small /= 10; s -= 1 }
+      return DecimalNumber(magnitude: UInt128(small), negative: high < 0, scale: s)
+    }
     while s > 0 {
       let (q, r) = m.quotientAndRemainder(dividingBy: 10)
       if r != 0 { break }

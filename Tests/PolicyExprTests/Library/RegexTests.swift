@@ -75,4 +75,16 @@ final class RegexTests: XCTestCase {
       XCTAssertFalse(pattern.matches("ABC\(i)"))
     }
   }
+
+  func testPlanTimeMatcher() throws {
+    let f = RegexLibrary.matcher(try RegexPattern.compiled("^\\d{3}-\\d{4}$"))
+    guard case .bool(let yes) = try f(.string("555-1234")), case .bool(let no) = try f(.string("5551234")) else {
+      return XCTFail("not a bool")
+    }
+    XCTAssertTrue(yes)
+    XCTAssertFalse(no)
+    XCTAssertThrowsError(try f(.int(1))) { error in
+      XCTAssertEqual((error as! EvalError).message, "no such overload: 'matches' applied to (int, string)")
+    }
+  }
 }

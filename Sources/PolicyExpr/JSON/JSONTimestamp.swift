@@ -1,0 +1,354 @@
+/// RFC 3339 timestamps as JSON inputs and outputs carry them (`2026-12-31T00:00:00Z`).
+///
+/// A minimal byte-level parser kept here so the JSON layer does not wait on the general text
+/// forms of ``Timestamp`` (`Timestamp.parse(rfc3339:)`); the two must agree.
+enum JSONTimestamp {
+  /// How many fractional digits a formatted timestamp or duration gets.
+  enum Fraction {
+    /// None when the nanoseconds are zero, else 3, 6 or 9 (protobuf's JSON form).
+    case protobuf
+    /// As few as needed, trailing zeros dropped (Go's `RFC3339Nano`).
+    case trimmed
+  }
+
+  /// Parses `YYYY-MM-DDThh:mm:ss[.f{1,9}](Z|±hh:mm)` (the `T` and `Z` may be lowercase).
+  ///
+  /// Returns `nil` for anything else, for impossible dates (`2026-02-30`), for leap seconds
+  /// (`:60`) and for instants outside 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999999999Z.
+  static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    let n = text.count
+    guard n >= 20 else { return nil }
+    func digits(_ at: Int, _ count: Int) -> Int? {
+      var value = 0
+      for i in at..<(at + count) {
+        let d = text[i] &- UInt8(ascii: "0")
+        guard d < 10 else { return nil }
+        value = value * 10 + Int(d)
+      }
+      return value
+    }
+    guard let year = digits(0, 4), text[4] == UInt8(ascii: "-"), let month = digits(5, 2),
+      text[7] == UInt8(ascii: "-"), let day = digits(8, 2), text[10] | 0x20 == UInt8(ascii: "t"),
+      let hour = digits(11, 2), text[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
+      text[16] == UInt8(ascii: ":"), let second = digits(17, 2)
+    else { return nil }
+    guard month >= 1 && month <= 12, day >= 1 && day <= daysIn(month: month, year: year), hour < 24,
+      minute < 60, second < 60
+    else { return nil }
+    var i = 19
+    var nanos = 0
+    if text[i] == UInt8(ascii: ".") {
+      i += 1
+      var count = 0
+      while i < n, text[i] &- UInt8(ascii: "0") < 10 {
+        guard count < 9 else { return nil }
+        nanos = nanos * 10 + Int(text[i] &- UInt8(ascii: "0"))
+        count += 1
+        i += 1
+      }
+      guard count > 0 else { return nil }
+      for _ in count..<9 { nanos *= 10 }
+    }
+    guard i < n else { return nil }
+    var offsetSeconds = 0
+    if text[i] | 0x20 == UInt8(ascii: "z") {
+      i += 1
+    } else if text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") {
+      guard i + 6 == n, let oh = digits(i + 1, 2), text[i + 3] == UInt8(ascii: ":"), let om = digits(i + 4, 2),
+        oh < 24, om < 60
+      else { return nil }
+      offsetSeconds = (oh * 3600 + om * 60) * (text[i] == UInt8(ascii: "-") ? -1 : 1)
+      i += 6
+    } else {
+      return nil
+    }
+    guard i == n else { return nil }
+    let days = daysFromCivil(year: year, month: month, day: day)
+    let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+    let result = Timestamp(seconds: seconds, nanos: Int32(nanos))
+    return result.isValid ? result : nil
+  }
+
+  /// Parses the UTF-8 of `text`.
+  static func parse(_ text: String) -> Timestamp? {
+    var copy = text
+    return copy.withUTF8 { parse($0) }
+  }
+
+  /// Appends `timestamp` in UTC (`2009-02-13T23:31:30Z`).
+  static func append(_ timestamp: Timestamp, fraction: Fraction, to out: inout [UInt8]) {
+    let days = timestamp.seconds >= 0 ? timestamp.seconds / 86_400 : (timestamp.seconds - 86_399) / 86_400
+    let secondOfDay = Int(timestamp.seconds - days * 86_400)
+    let (year, month, day) = civilFromDays(Int(days))
+    appendDigits(year, width: 4, to: &out)
+    out.append(UInt8(ascii: "-"))
+    appendDigits(month, width: 2, to: &out)
+    out.append(UInt8(ascii: "-"))
+    appendDigits(day, width: 2, to: &out)
+    out.append(UInt8(ascii: "T"))
+    appendDigits(secondOfDay / 3600, width: 2, to: &out)
+    out.append(UInt8(ascii: ":"))
+    appendDigits(secondOfDay / 60 % 60, width: 2, to: &out)
+    out.append(UInt8(ascii: ":"))
+    appendDigits(secondOfDay % 60, width: 2, to: &out)
+    appendFraction(Int(timestamp.nanos), fraction: fraction, to: &out)
+    out.append(UInt8(ascii: "Z"))
+  }
+
+  /// The RFC 3339 text of `timestamp` in UTC.
+  static func format(_ timestamp: Timestamp, fraction: Fraction = .trimmed) -> String {
+    var out: [UInt8] = []
+    append(timestamp, fraction: fraction, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends `.ddd…` for non-zero `nanos` (0 ..< 1e9).
+  static func appendFraction(_ nanos: Int, fraction: Fraction, to out: inout [UInt8]) {
+    guard nanos != 0 else { return }
+    var width = 9
+    var value = nanos
+    switch fraction {
+    case .protobuf:
+      if value % 1_000_000 == 0 {
+        width = 3
+        value /= 1_000_000
+      } else if value % 1_000 == 0 {
+        width = 6
+        value /= 1_000
+      }
+    case .trimmed:
+      while value % 10 == 0 {
+        value /= 10
+        width -= 1
+      }
+    }
+    out.append(UInt8(ascii: "."))
+    appendDigits(value, width: width, to: &out)
+  }
+
+  /// Appends a non-negative `value` zero-padded to `width` digits.
+  static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
+    var buffer: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &buffer) { digits in
+      var v = value
+      for i in stride(from: width - 1, through: 0, by: -1) {
+        digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        v /= 10
+      }
+      out.append(contentsOf: digits[0..<width])
+    }
+  }
+
+  static func isLeapYear(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: isLeapYear(year) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+  static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
+  }
+
+  /// The proleptic Gregorian date of a day count since 1970-01-01 (`civil_from_days`).
+  static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let mp = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+  }
+}
+
+/// Durations as JSON inputs and outputs carry them (`"3.5s"`, `"1h30m"`).
+enum JSONDuration {
+  /// Parses a duration: an optional sign, then one or more decimal numbers each followed by a
+  /// unit `h`, `m`, `s`, `ms`, `us` (or `µs`) or `ns` (Go's and CEL's `duration()` syntax).
+  ///
+  /// Returns `nil` for anything else or beyond ±315,576,000,000 s (protobuf's range).
+  static func parse(_ text: UnsafeBufferPointer<UInt8>) -> DurationValue? {
+    let n = text.count
+    var i = 0
+    var negative = false
+    if i < n && (text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+")) {
+      negative = text[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    guard i < n else { return nil }
+    if n - i == 1 && text[i] == UInt8(ascii: "0") { return DurationValue(seconds: 0) }
+    var seconds: Int64 = 0
+    var nanos: Int64 = 0
+    while i < n {
+      var whole: UInt64 = 0
+      var sawDigit = false
+      while i < n, text[i] &- UInt8(ascii: "0") < 10 {
+        let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+        let (s, o2) = m.addingReportingOverflow(UInt64(text[i] &- UInt8(ascii: "0")))
+        guard !o1 && !o2 else { return nil }
+        whole = s
+        sawDigit = true
+        i += 1
+      }
+      var fraction: UInt64 = 0
+      var scale: UInt64 = 1
+      if i < n && text[i] == UInt8(ascii: ".") {
+        i += 1
+        while i < n, text[i] &- UInt8(ascii: "0") < 10 {
+          if scale < 1_000_000_000_000_000_000 {
+            fraction = fraction * 10 + UInt64(text[i] &- UInt8(ascii: "0"))
+            scale *= 10
+          }
+          sawDigit = true
+          i += 1
+        }
+      }
+      guard sawDigit, let (unit, length) = unit(text, at: i) else { return nil }
+      i += length
+      // whole * unit, split into seconds and nanoseconds to reach protobuf's range.
+      if unit >= 1_000_000_000 {
+        let (s, o) = whole.multipliedReportingOverflow(by: unit / 1_000_000_000)
+        guard !o, s <= UInt64(DurationValue.maxSeconds) else { return nil }
+        seconds += Int64(s)
+      } else {
+        let (ns, o) = whole.multipliedReportingOverflow(by: unit)
+        guard !o else { return nil }
+        seconds += Int64(ns / 1_000_000_000)
+        nanos += Int64(ns % 1_000_000_000)
+      }
+      if fraction > 0 {
+        let product = fraction.multipliedFullWidth(by: unit)
+        let (quotient, _) = scale.dividingFullWidth(product)
+        seconds += Int64(quotient / 1_000_000_000)
+        nanos += Int64(quotient % 1_000_000_000)
+      }
+      seconds += nanos / 1_000_000_000
+      nanos %= 1_000_000_000
+      guard seconds <= DurationValue.maxSeconds else { return nil }
+    }
+    return negative ? DurationValue(seconds: -seconds, nanos: Int32(-nanos)) : DurationValue(seconds: seconds, nanos: Int32(nanos))
+  }
+
+  /// Parses the UTF-8 of `text`.
+  static func parse(_ text: String) -> DurationValue? {
+    var copy = text
+    return copy.withUTF8 { parse($0) }
+  }
+
+  /// The unit at `i` in nanoseconds and its length in bytes.
+  private static func unit(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt64, Int)? {
+    guard i < text.count else { return nil }
+    let next: UInt8 = i + 1 < text.count ? text[i + 1] : 0
+    switch text[i] {
+    case UInt8(ascii: "h"): return (3_600_000_000_000, 1)
+    case UInt8(ascii: "s"): return (1_000_000_000, 1)
+    case UInt8(ascii: "m"): return next == UInt8(ascii: "s") ? (1_000_000, 2) : (60_000_000_000, 1)
+    case UInt8(ascii: "u"): return next == UInt8(ascii: "s") ? (1_000, 2) : nil
+    case UInt8(ascii: "n"): return next == UInt8(ascii: "s") ? (1, 2) : nil
+    case 0xC2:  // U+00B5 MICRO SIGN
+      return next == 0xB5 && i + 2 < text.count && text[i + 2] == UInt8(ascii: "s") ? (1_000, 3) : nil
+    case 0xCE:  // U+03BC GREEK SMALL LETTER MU
+      return next == 0xBC && i + 2 < text.count && text[i + 2] == UInt8(ascii: "s") ? (1_000, 3) : nil
+    default: return nil
+    }
+  }
+
+  /// Appends `duration` as seconds with an `s` suffix (`3.5s`, `-0.000000001s`, `0s`).
+  static func append(_ duration: DurationValue, fraction: JSONTimestamp.Fraction, to out: inout [UInt8]) {
+    if duration.seconds < 0 || duration.nanos < 0 { out.append(UInt8(ascii: "-")) }
+    let seconds = duration.seconds.magnitude
+    out.append(contentsOf: String(seconds).utf8)
+    JSONTimestamp.appendFraction(Int(duration.nanos.magnitude), fraction: fraction, to: &out)
+    out.append(UInt8(ascii: "s"))
+  }
+
+  /// The text of `duration` (`3.5s`).
+  static func format(_ duration: DurationValue, fraction: JSONTimestamp.Fraction = .trimmed) -> String {
+    var out: [UInt8] = []
+    append(duration, fraction: fraction, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+}
+
+/// Standard base64 (RFC 4648 §4) for `bytes` values.
+enum Base64 {
+  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+  /// Appends the padded base64 text of `bytes`.
+  static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+    var i = 0
+    while i + 3 <= bytes.count {
+      let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+      out.append(alphabet[Int(v >> 18 & 63)])
+      out.append(alphabet[Int(v >> 12 & 63)])
+      out.append(alphabet[Int(v >> 6 & 63)])
+      out.append(alphabet[Int(v & 63)])
+      i += 3
+    }
+    let rest = bytes.count - i
+    if rest > 0 {
+      let v = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+      out.append(alphabet[Int(v >> 18 & 63)])
+      out.append(alphabet[Int(v >> 12 & 63)])
+      out.append(rest == 2 ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "="))
+      out.append(UInt8(ascii: "="))
+    }
+  }
+
+  /// The base64 text of `bytes`.
+  static func encode(_ bytes: [UInt8]) -> String {
+    var out: [UInt8] = []
+    append(bytes, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Decodes standard base64; padding may be omitted. Returns `nil` for any other character.
+  static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    var end = text.count
+    if end > 0 && text[end - 1] == UInt8(ascii: "=") { end -= 1 }
+    if end > 0 && text[end - 1] == UInt8(ascii: "=") { end -= 1 }
+    if end < text.count && text.count % 4 != 0 { return nil }
+    guard end % 4 != 1 else { return nil }
+    var out: [UInt8] = []
+    out.reserveCapacity(end / 4 * 3 + 2)
+    var accumulator: UInt32 = 0
+    var bits = 0
+    for i in 0..<end {
+      let c = text[i]
+      let v: UInt8
+      switch c {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = c - UInt8(ascii: "A")
+      case UInt8(ascii: "a")...UInt8(ascii: "z"): v = c - UInt8(ascii: "a") + 26
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0") + 52
+      case UInt8(ascii: "+"): v = 62
+      case UInt8(ascii: "/"): v = 63
+      default: return nil
+      }
+      accumulator = accumulator << 6 | UInt32(v)
+      bits += 6
+      if bits >= 8 {
+        bits -= 8
+        out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+      }
+    }
+    return out
+  }
+
+  /// Decodes the UTF-8 of `text`.
+  static func decode(_ text: String) -> [UInt8]? {
+    var copy = text
+    return copy.withUTF8 { decode($0) }
+  }
+}

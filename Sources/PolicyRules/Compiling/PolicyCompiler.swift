@@ -1,0 +1,187 @@
+import Foundation
+import PolicyExpr
+import PolicyForest
+
+/// Compiles a decoded ``Policy`` into an immutable ``CompiledPolicy``: builds the environment from
+/// inputs, constants, models and regions; orders `let`s, tables and outputs by dependency (a cycle
+/// is an error); type-checks every expression with positions in the YAML file.
+public struct PolicyCompiler {
+  let policy: Policy
+  var env: Environment
+  var diagnostics: [Diagnostic] = []
+  var maxLocals = 0
+  /// Slots of lazily computed values: lets, tables, outputs.
+  var lazySlots: [Int: LazyValue] = [:]
+  let directory: URL
+
+  init(policy: Policy, limits: Limits) {
+    self.policy = policy
+    self.env = Environment(limits: limits)
+    self.directory = URL(fileURLWithPath: policy.file.path).deletingLastPathComponent()
+  }
+
+  mutating func error(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, hint: String? = nil) {
+    diagnostics.append(Diagnostic(.error, code: code, message: message, range: range, file: policy.file, hint: hint))
+  }
+
+  /// Compiles an expression against the environment as it stands, locating diagnostics in the file.
+  mutating func compile(_ source: ExpressionSource, expecting expected: CELType? = nil, what: String) -> CompiledExpression? {
+    let (program, ds) = Compiler(environment: env).compile(source.text)
+    diagnostics += ds.map { $0.located(in: policy.file, mapping: source.mapping) }
+    guard let program else { return nil }
+    maxLocals = max(maxLocals, program.localCount)
+    if let expected, !Self.accepts(expected, program.resultType) {
+      error(.policyExpressionType, "\(what) must be \(expected), found '\(program.resultType)'", source.mapping.fileRange(SourceRange(start: 0, end: Int32(source.text.utf8.count))))
+      return nil
+    }
+    return CompiledExpression(program: program, source: source)
+  }
+
+  static func accepts(_ expected: CELType, _ actual: CELType) -> Bool {
+    actual == expected || actual == .dyn || expected == .dyn
+  }
+
+  /// The input schema as record types.
+  static func objectType(_ name: String, _ fields: [Policy.Field]) -> ObjectType {
+    ObjectType(name: name, fields: fields.map { f in
+      ObjectType.Field(name: f.name, type: celType(f.type, path: "\(name).\(f.name)"), optional: f.optional, allowed: allowed(f.type))
+    })
+  }
+
+  static func celType(_ t: Policy.FieldType, path: String) -> CELType {
+    switch t {
+    case .scalar(let c): c
+    case .enumeration: .string
+    case .record(let fields): .object(objectType(path, fields))
+    case .list(let e): .list(celType(e, path: path))
+    }
+  }
+
+  static func allowed(_ t: Policy.FieldType) -> [String]? {
+    if case .enumeration(let values) = t { return values }
+    return nil
+  }
+
+  /// Loads and compiles a policy; `nil` with diagnostics when anything is wrong.
+  public static func compile(_ policy: Policy, sourceHash: String, limits: Limits = .default) -> (CompiledPolicy?, [Diagnostic]) {
+    var c = PolicyCompiler(policy: policy, limits: limits)
+    return c.run(sourceHash: sourceHash)
+  }
+
+  mutating func run(sourceHash: String) -> (CompiledPolicy?, [Diagnostic]) {
+    // Inputs: one variable per top-level input, plus `now`.
+    let inputType = Self.objectType("input", policy.inputs + [Policy.Field(name: "now", type: .scalar(.timestamp), optional: true, range: SourceRange(at: 0))])
+    var inputSlots: [Int] = []
+    for f in inputType.fields { inputSlots.append(env.declare(f.name, f.type)) }
+    for c in policy.constants { env.declare(c.name, c.type, constant: c.value) }
+    let cellSlot = env.declare("_", .dyn)
+
+    var modelHashes: [(String, String)] = []
+    let models = loadModels(&modelHashes)
+    let regions = loadRegions()
+    for f in GeoLibrary.functions(regions: regions) { env.declare(f) }
+    for f in ForestLibrary.functions(models: models) { env.declare(f) }
+
+    let ordered = orderNamedValues()
+    var lets: [Int: CompiledExpression] = [:]
+    var tables: [DecisionTable] = []
+    var outputs: [(String, Int, CompiledExpression)] = []
+    for item in ordered {
+      switch item {
+      case .let(let n):
+        guard let e = compile(n.expression, what: "let '\(n.name)'") else { env.declare(n.name, .error); continue }
+        let slot = env.declare(n.name, e.program.resultType)
+        lets[slot] = e
+      case .table(let spec):
+        guard let t = compileTable(spec, cellSlot: cellSlot) else { env.declare(spec.variableName, .error); continue }
+        let slot = env.declare(spec.variableName, t.resultType)
+        tables.append(t.withSlot(slot))
+      case .output(let n):
+        guard let e = compile(n.expression, what: "output '\(n.name)'") else { env.declare(n.name, .error); continue }
+        let slot = env.declare(n.name, e.program.resultType)
+        outputs.append((n.name, slot, e))
+      }
+    }
+    warnUnusedModels(models)
+
+    var checks: [CompiledCheck] = []
+    for c in policy.checks {
+      guard let require = compile(c.require, expecting: .bool, what: "require of check '\(c.id)'") else { continue }
+      let when = c.when.flatMap { compile($0, expecting: .bool, what: "when of check '\(c.id)'") }
+      let reason = compileTemplate(c.reason, what: "reason of check '\(c.id)'")
+      checks.append(CompiledCheck(id: c.id, require: require, when: when, reason: reason, operands: operands(of: require)))
+    }
+    var rules: [CompiledRule] = []
+    for r in policy.rules {
+      guard let when = compile(r.when, expecting: .bool, what: "when of rule '\(r.id)'") else { continue }
+      var sets: [(String, Int, CompiledExpression)] = []
+      for s in r.set {
+        guard let slot = outputs.first(where: { $0.0 == s.name })?.1 else {
+          let hint = closestName(s.name, among: outputs.map(\.0)).map { "did you mean '\($0)'?" }
+          error(.policyInvalidValue, "rule '\(r.id)' sets '\(s.name)', which is not an output", s.range, hint: hint)
+          continue
+        }
+        if let e = compile(s.expression, what: "set '\(s.name)' of rule '\(r.id)'") { sets.append((s.name, slot, e)) }
+      }
+      rules.append(CompiledRule(id: r.id, when: when, sets: sets,
+                                reason: r.reason.map { compileTemplate($0, what: "reason of rule '\(r.id)'") },
+                                decline: r.decline.map { compileTemplate($0, what: "decline of rule '\(r.id)'") }))
+    }
+    var alerts: [CompiledAlert] = []
+    for a in policy.alerts {
+      guard let when = compile(a.when, expecting: .bool, what: "when of alert '\(a.id)'") else { continue }
+      alerts.append(CompiledAlert(id: a.id, severity: a.severity, when: when, message: compileTemplate(a.message, what: "message of alert '\(a.id)'"),
+                                  operands: operands(of: when)))
+    }
+    guard !diagnostics.hasErrors else { return (nil, diagnostics) }
+    var version = sourceHash
+    if !modelHashes.isEmpty {
+      version = SHA256.hex(Array((sourceHash + modelHashes.map { "\($0.0)=\($0.1)" }.joined(separator: ",")).utf8))
+    }
+    let compiled = CompiledPolicy(
+      policy: policy, version: version, modelHashes: modelHashes, environment: env, inputType: inputType, inputSlots: inputSlots,
+      localCount: maxLocals, lets: lets, tables: tables, outputs: outputs, checks: checks, rules: rules, alerts: alerts, cellSlot: cellSlot)
+    return (compiled, diagnostics)
+  }
+
+  /// Top-level operands of comparisons in a condition, for the explained trace.
+  func operands(of e: CompiledExpression) -> [Operand] {
+    var out: [Operand] = []
+    let compiler = Compiler(environment: env)
+    let checked = e.program.checked
+    let bytes = Array(e.text.utf8)
+    func text(_ x: Expr) -> String {
+      let r = checked.parsed.range(of: x.id)
+      let lo = max(0, min(Int(r.start), bytes.count)), hi = max(lo, min(Int(r.end), bytes.count))
+      return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+    func walk(_ x: Expr) {
+      guard out.count < 16 else { return }
+      switch x.kind {
+      case .call("_&&_", nil, let args), .call("_||_", nil, let args): args.forEach(walk)
+      case .call("!_", nil, let args): args.forEach(walk)
+      case .call(let f, nil, let args) where ["_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in"].contains(f):
+        for a in args {
+          if case .literal = a.kind { continue }
+          out.append(Operand(text: text(a), program: compiler.plan(checked, node: a, localCount: e.program.localCount)))
+        }
+      case .literal: break
+      default:
+        out.append(Operand(text: text(x), program: compiler.plan(checked, node: x, localCount: e.program.localCount)))
+      }
+    }
+    walk(checked.parsed.root)
+    return out
+  }
+
+  mutating func compileTemplate(_ t: Template, what: String) -> CompiledTemplate {
+    CompiledTemplate(parts: t.parts.map { part in
+      switch part {
+      case .text(let s): return .text(s)
+      case .expression(let src):
+        if let e = compile(src, what: "placeholder in \(what)") { return .expression(e) }
+        return .text("")
+      }
+    })
+  }
+}

@@ -1,0 +1,167 @@
+import PolicyExpr
+
+extension CompiledPolicy {
+  /// Evaluates the policy on one input document (a record of ``inputType``).
+  ///
+  /// Never throws: what cannot be evaluated is reported in the decision, and a decision with an
+  /// unevaluable check is never approved.
+  /// - Parameters:
+  ///   - now: the evaluation time when the input has no `now`; the clock is never read.
+  ///   - explain: whether to build a ``Trace``.
+  public func decide(_ input: ObjectValue, now: Timestamp? = nil, explain: Bool = false) -> Decision {
+    let a = Activation(variableCount: environment.variables.count, localCount: localCount, limits: environment.limits)
+    for (i, slot) in inputSlots.enumerated() {
+      if let v = input.fields[i] { a.set(slot, v) } else { a.markLazy(slot) }
+    }
+    if nowSlot >= 0, input.fields[inputSlots.count - 1] == nil, let now { a.set(nowSlot, .timestamp(now)) }
+    for slot in lets.keys { a.markLazy(slot) }
+    for t in tables { a.markLazy(t.slot) }
+    for o in outputs { a.markLazy(o.1) }
+    let log = explain ? TableLog() : nil
+    a.context = log
+    a.resolver = resolver
+
+    var d = Decision(policy: policy.id, version: version, outcome: .approved, reasons: [], errors: [], adjustments: [], outputs: [], alerts: [])
+    var trace = explain ? Trace() : nil
+    var checkErrors = false
+
+    for c in checks {
+      var status = "passed"
+      do throws(EvalError) {
+        if let when = c.when, case .bool(false) = try when.program.evaluate(a) {
+          status = "skipped"
+        } else if case .bool(true) = try c.require.program.evaluate(a) {
+          status = "passed"
+        } else {
+          status = "failed"
+          d.reasons.append(.init(id: c.id, message: c.reason.render(a)))
+        }
+      } catch {
+        status = "error"
+        checkErrors = true
+        d.errors.append(failure("check \(c.id)", error, c.when.map { w in error.node == .none ? c.require : w } ?? c.require))
+      }
+      if trace != nil {
+        trace!.checks.append(.init(id: c.id, status: status, expression: c.require.text, values: operandValues(c.operands, a)))
+      }
+    }
+
+    var outputFailed = false
+    for o in outputs {
+      do { _ = try a.variable(o.1) } catch {
+        outputFailed = true
+        d.errors.append(failure("output \(o.0)", error, o.2))
+      }
+    }
+
+    for r in rules {
+      var fired = false
+      var changes: [(String, String)] = []
+      do throws(EvalError) {
+        if case .bool(true) = try r.when.program.evaluate(a) {
+          fired = true
+          for (name, slot, e) in r.sets {
+            let v = try e.program.evaluate(a)
+            a.set(slot, v)
+            changes.append((name, v.displayText))
+          }
+          if let decline = r.decline { d.reasons.append(.init(id: r.id, message: decline.render(a))) }
+          if let reason = r.reason { d.adjustments.append(.init(id: r.id, message: reason.render(a))) }
+        }
+      } catch {
+        checkErrors = true
+        d.errors.append(failure("rule \(r.id)", error, r.when))
+      }
+      trace?.rules.append(.init(id: r.id, fired: fired, changes: changes))
+    }
+
+    for o in outputs where a.ready[o.1] {
+      d.outputs.append((o.0, a.values[o.1]))
+    }
+
+    for al in alerts {
+      var fired = false
+      do {
+        if case .bool(true) = try al.when.program.evaluate(a) {
+          fired = true
+          d.alerts.append(.init(id: al.id, severity: al.severity.rawValue, message: al.message.render(a)))
+        }
+      } catch {
+        d.errors.append(failure("alert \(al.id)", error, al.when))
+        checkErrors = true
+      }
+      if trace != nil { trace!.alerts.append(.init(id: al.id, fired: fired, values: operandValues(al.operands, a))) }
+    }
+
+    if !d.reasons.isEmpty {
+      d.outcome = .declined
+    } else if checkErrors || outputFailed {
+      d.outcome = .error
+    }
+    if var t = trace, let log {
+      for table in tables {
+        guard let rows = log.rows[table.slot] else { continue }
+        let result = a.ready[table.slot] ? a.values[table.slot].displayText : "error"
+        t.tables.append(.init(id: table.id, matchedRows: rows.map { $0 + 1 }, lines: rows.map { table.rowLines[$0] }, result: result))
+      }
+      trace = t
+    }
+    d.trace = trace
+    return d
+  }
+
+  func operandValues(_ operands: [Operand], _ a: Activation) -> [(text: String, value: String)] {
+    operands.map { o in
+      do throws(EvalError) { return (o.text, try o.program.evaluate(a).displayText) } catch { return (o.text, "error: \(error.message)") }
+    }
+  }
+
+  func failure(_ source: String, _ error: EvalError, _ e: CompiledExpression) -> Decision.Failure {
+    let range = error.node == .none ? e.source.range : e.fileRange(of: error)
+    let loc = policy.file.location(of: range.start)
+    return Decision.Failure(source: source, message: error.message, location: "\(policy.file.path):\(loc.line):\(loc.column)")
+  }
+}
+
+extension CompiledPolicy {
+  /// Computes a lazy slot: a `let`, a table, or an output.
+  static func makeResolver(lets: [Int: CompiledExpression], tables: [DecisionTable], tableBySlot: [Int: Int],
+                           outputs: [(String, Int, CompiledExpression)], outputBySlot: [Int: Int], names: [String])
+    -> @Sendable (Int, Activation) throws(EvalError) -> Value
+  {
+    return { slot, a throws(EvalError) in
+      if let e = lets[slot] { return try e.program.evaluate(a) }
+      if let t = tableBySlot[slot] {
+        var matched: [Int] = []
+        defer { (a.context as? TableLog)?.rows[slot] = matched }
+        return try tables[t].evaluate(a, matched: &matched)
+      }
+      if let o = outputBySlot[slot] { return try outputs[o].2.program.evaluate(a) }
+      if names.indices.contains(slot), names[slot] == "now" {
+        throw EvalError(.undeclared, "'now' is not set: pass it in the input or with --now")
+      }
+      throw EvalError(.noSuchField, "input '\(names.indices.contains(slot) ? names[slot] : "?")' is absent")
+    }
+  }
+}
+
+extension Value {
+  /// The value as a person reads it in reasons, messages and traces (`225000.00`, `"S-17"`, `2026-10-01T00:00:00Z`).
+  public var displayText: String {
+    switch self {
+    case .string(let s): s
+    case .timestamp(let t): t.rfc3339
+    case .duration(let d): d.secondsText
+    case .list(let xs): "[" + xs.map(\.quotedDisplayText).joined(separator: ", ") + "]"
+    case .map(let m): "{" + (0..<m.count).map { "\(m.keys[$0].quotedDisplayText): \(m.values[$0].quotedDisplayText)" }.joined(separator: ", ") + "}"
+    case .object(let o): "{" + o.type.fields.indices.compactMap { i in o.fields[i].map { "\(o.type.fields[i].name): \($0.quotedDisplayText)" } }.joined(separator: ", ") + "}"
+    case .optional(let box): box.value?.displayText ?? "none"
+    default: debugText
+    }
+  }
+
+  var quotedDisplayText: String {
+    if case .string(let s) = self { return "\"\(s)\"" }
+    return displayText
+  }
+}

@@ -1,0 +1,108 @@
+import PolicyExpr
+
+/// A check ready to evaluate.
+struct CompiledCheck: Sendable {
+  let id: String
+  let require: CompiledExpression
+  let when: CompiledExpression?
+  let reason: CompiledTemplate
+  let operands: [Operand]
+}
+
+/// A rule ready to evaluate.
+struct CompiledRule: Sendable {
+  let id: String
+  let when: CompiledExpression
+  let sets: [(String, Int, CompiledExpression)]
+  let reason: CompiledTemplate?
+  let decline: CompiledTemplate?
+}
+
+/// An alert ready to evaluate.
+struct CompiledAlert: Sendable {
+  let id: String
+  let severity: Policy.Alert.Severity
+  let when: CompiledExpression
+  let message: CompiledTemplate
+  let operands: [Operand]
+}
+
+/// A message with `${expr}` placeholders, compiled.
+struct CompiledTemplate: Sendable {
+  enum Part: Sendable { case text(String), expression(CompiledExpression) }
+  let parts: [Part]
+
+  func render(_ a: Activation) -> String {
+    var out = ""
+    for p in parts {
+      switch p {
+      case .text(let s): out += s
+      case .expression(let e):
+        do { out += try e.program.evaluate(a).displayText } catch { out += "<error: \(error.message)>" }
+      }
+    }
+    return out
+  }
+}
+
+/// A lazily computed named value.
+enum LazyValue: Sendable {
+  case expression(CompiledExpression)
+  case table(Int)
+}
+
+/// A policy compiled once and evaluated many times, on many threads at once.
+///
+/// Immutable and `Sendable`: every decision gets its own ``Activation``.
+public final class CompiledPolicy: Sendable {
+  /// The decoded policy (ids, tests, source positions).
+  public let policy: Policy
+  /// The version: SHA-256 of the policy source (and of its model files).
+  public let version: String
+  /// Model ids and their content hashes.
+  public let modelHashes: [(String, String)]
+  /// The environment every expression was compiled against.
+  public let environment: Environment
+  /// The record type of a whole input document (each input, plus optional `now`).
+  public let inputType: ObjectType
+  let inputSlots: [Int]
+  let localCount: Int
+  let lets: [Int: CompiledExpression]
+  let tables: [DecisionTable]
+  let tableBySlot: [Int: Int]
+  let outputs: [(String, Int, CompiledExpression)]
+  let outputBySlot: [Int: Int]
+  let checks: [CompiledCheck]
+  let rules: [CompiledRule]
+  let alerts: [CompiledAlert]
+  let cellSlot: Int
+  let nowSlot: Int
+  let resolver: @Sendable (Int, Activation) throws(EvalError) -> Value
+
+  init(policy: Policy, version: String, modelHashes: [(String, String)], environment: Environment, inputType: ObjectType,
+       inputSlots: [Int], localCount: Int, lets: [Int: CompiledExpression], tables: [DecisionTable],
+       outputs: [(String, Int, CompiledExpression)], checks: [CompiledCheck], rules: [CompiledRule], alerts: [CompiledAlert], cellSlot: Int) {
+    self.policy = policy; self.version = version; self.modelHashes = modelHashes; self.environment = environment
+    self.inputType = inputType; self.inputSlots = inputSlots; self.localCount = localCount; self.lets = lets
+    self.tables = tables; self.outputs = outputs; self.checks = checks; self.rules = rules; self.alerts = alerts
+    self.cellSlot = cellSlot
+    var tb: [Int: Int] = [:]
+    for (i, t) in tables.enumerated() { tb[t.slot] = i }
+    tableBySlot = tb
+    var ob: [Int: Int] = [:]
+    for (i, o) in outputs.enumerated() { ob[o.1] = i }
+    outputBySlot = ob
+    nowSlot = environment.slots["now"] ?? -1
+    resolver = Self.makeResolver(lets: lets, tables: tables, tableBySlot: tb, outputs: outputs, outputBySlot: ob,
+                                 names: environment.variables.map(\.name))
+  }
+
+  /// The policy id.
+  public var id: String { policy.id }
+
+  /// The file the policy came from.
+  public var file: SourceFile { policy.file }
+
+  /// Which rows matched, per table, collected during one explained decision.
+  final class TableLog { var rows: [Int: [Int]] = [:] }
+}

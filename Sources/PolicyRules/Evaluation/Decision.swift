@@ -1,0 +1,100 @@
+import PolicyExpr
+
+/// The outcome of one policy evaluation, with reasons, outputs, alerts and (when asked) a trace.
+public struct Decision: Sendable {
+  /// The policy's id.
+  public var policy: String
+  /// The policy version (content hash) that made the decision.
+  public var version: String
+  /// Approved, declined, or error (fail closed).
+  public var outcome: Outcome
+  /// Every failed check and every declining rule, in policy order.
+  public var reasons: [Reason]
+  /// What could not be evaluated, with where in the policy.
+  public var errors: [Failure]
+  /// Notes from rules that adjusted outputs.
+  public var adjustments: [Reason]
+  /// Output values in declaration order; an output that failed is absent (and listed in ``errors``).
+  public var outputs: [(name: String, value: Value)]
+  /// Alerts that fired.
+  public var alerts: [FiredAlert]
+  /// The explanation, when requested.
+  public var trace: Trace?
+
+  /// The three outcomes; `error` never approves.
+  public enum Outcome: String, Sendable { case approved, declined, error }
+
+  /// A failed check or a declining rule and its message.
+  public struct Reason: Sendable, Hashable {
+    /// The check or rule id.
+    public var id: String
+    /// The reason text, placeholders filled in.
+    public var message: String
+  }
+
+  /// An evaluation error and its place.
+  public struct Failure: Sendable, Hashable {
+    /// What failed: `check applicant-is-creditor`, `output advance`, `table limit-multiplier`.
+    public var source: String
+    /// The runtime error message.
+    public var message: String
+    /// `file:line:col` of the failing node.
+    public var location: String?
+  }
+
+  /// An alert that fired.
+  public struct FiredAlert: Sendable, Hashable {
+    public var id: String
+    public var severity: String
+    public var message: String
+  }
+
+  /// An output value by name.
+  public func output(_ name: String) -> Value? { outputs.first { $0.name == name }?.value }
+}
+
+/// Why a decision came out as it did.
+public struct Trace: Sendable {
+  /// Every check in order.
+  public var checks: [CheckTrace] = []
+  /// Every table that was evaluated.
+  public var tables: [TableTrace] = []
+  /// Every rule.
+  public var rules: [RuleTrace] = []
+  /// Every alert.
+  public var alerts: [AlertTrace] = []
+
+  /// A check's status and the values its comparison saw.
+  public struct CheckTrace: Sendable {
+    public var id: String
+    /// `passed`, `failed`, `skipped` (its `when` was false) or `error`.
+    public var status: String
+    public var expression: String
+    /// Each compared operand: its source text and value (or error).
+    public var values: [(text: String, value: String)]
+  }
+
+  /// Which rows of a table matched.
+  public struct TableTrace: Sendable {
+    public var id: String
+    /// 1-based row numbers.
+    public var matchedRows: [Int]
+    /// Source lines of the matched rows.
+    public var lines: [Int]
+    public var result: String
+  }
+
+  /// Whether a rule fired.
+  public struct RuleTrace: Sendable {
+    public var id: String
+    public var fired: Bool
+    public var changes: [(output: String, value: String)]
+  }
+
+  /// Whether an alert fired, and the values its condition saw.
+  public struct AlertTrace: Sendable {
+    public var id: String
+    public var fired: Bool
+    public var values: [(text: String, value: String)]
+  }
+}

@@ -1,0 +1,191 @@
+import PolicyExpr
+
+/// A compiled decision table: input expressions, rows of unary tests and output expressions, and
+/// a hit policy.
+///
+/// Simple cells (`< 0.02`, `[1..5)`, `"A", "B"`, `-`) are tests on constants evaluated without the
+/// interpreter; other cells are expressions over `?`, the column's input value.
+public struct DecisionTable: Sendable {
+  /// The table's id.
+  public let id: String
+  /// How matching rows combine.
+  public let hit: HitPolicy
+  /// The column inputs.
+  let inputs: [CompiledExpression]
+  /// Output names.
+  public let outputNames: [String]
+  /// Rows: one test per input column.
+  let rows: [[CellTest]]
+  /// Outputs per row, one per output column.
+  let outputs: [[OutputCell]]
+  /// Values when no row matches, or `nil` (then no match is an error).
+  let defaults: [Value]?
+  /// For `priority`: rank of each first-output value, lower is higher priority.
+  let priority: [Value]
+  /// The result type (the single output's type, a record of outputs, a list, or a number).
+  public let resultType: CELType
+  /// The record type of a multi-output row.
+  let rowType: ObjectType?
+  /// The variable slot holding the table's result.
+  public private(set) var slot = -1
+  /// The hidden slot `?` reads from.
+  let cellSlot: Int
+  /// Row source ranges, for the trace.
+  let rowLines: [Int]
+
+  func withSlot(_ s: Int) -> DecisionTable { var c = self; c.slot = s; return c }
+}
+
+/// One input cell.
+enum CellTest: Sendable {
+  case any
+  case compare(Comparison, Value)
+  case interval(low: Value, lowClosed: Bool, high: Value, highClosed: Bool)
+  case oneOf([Value])
+  case not(Box)
+  case expression(CompiledExpression)
+
+  /// A comparison operator of a unary test.
+  enum Comparison: String, Sendable { case lt = "<", le = "<=", gt = ">", ge = ">=", eq = "=", ne = "!=" }
+
+  /// Indirection for the recursive `not(...)` case.
+  final class Box: Sendable {
+    let test: CellTest
+    init(_ test: CellTest) { self.test = test }
+  }
+
+  func matches(_ v: Value, _ a: Activation, cellSlot: Int) throws(EvalError) -> Bool {
+    switch self {
+    case .any: return true
+    case .compare(let op, let c):
+      switch op {
+      case .eq: return v.celEquals(c)
+      case .ne: return !v.celEquals(c)
+      default:
+        guard let order = Value.compare(v, c) else {
+          throw EvalError(.noSuchOverload, "cannot compare \(v.debugText) with \(c.debugText)")
+        }
+        switch op {
+        case .lt: return order < 0
+        case .le: return order <= 0
+        case .gt: return order > 0
+        default: return order >= 0
+        }
+      }
+    case .interval(let lo, let loC, let hi, let hiC):
+      guard let a = Value.compare(v, lo), let b = Value.compare(v, hi) else {
+        throw EvalError(.noSuchOverload, "cannot compare \(v.debugText) with the interval bounds")
+      }
+      return (loC ? a >= 0 : a > 0) && (hiC ? b <= 0 : b < 0)
+    case .oneOf(let values): return values.contains { $0.celEquals(v) }
+    case .not(let box): return try !box.test.matches(v, a, cellSlot: cellSlot)
+    case .expression(let e):
+      a.values[cellSlot] = v
+      guard case .bool(let b) = try e.program.evaluate(a) else {
+        throw EvalError(.noSuchOverload, "table cell '\(e.text)' did not produce a bool")
+      }
+      return b
+    }
+  }
+}
+
+/// One output cell: a constant or an expression.
+enum OutputCell: Sendable {
+  case constant(Value)
+  case expression(CompiledExpression)
+
+  func value(_ a: Activation) throws(EvalError) -> Value {
+    switch self {
+    case .constant(let v): return v
+    case .expression(let e): return try e.program.evaluate(a)
+    }
+  }
+}
+
+extension DecisionTable {
+  /// Evaluates the table; `matched` receives the 0-based indices of matching rows (for the trace).
+  func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
+    var inputValues: [Value] = []
+    inputValues.reserveCapacity(inputs.count)
+    for e in inputs { inputValues.append(try e.program.evaluate(a)) }
+    let stopAtFirst = hit == .first
+    rowLoop: for (r, row) in rows.enumerated() {
+      for (c, test) in row.enumerated() {
+        do {
+          if try !test.matches(inputValues[c], a, cellSlot: cellSlot) { continue rowLoop }
+        } catch {
+          throw EvalError(error.kind, "table '\(id)' row \(r + 1), column \(c + 1): \(error.message)", node: .none)
+        }
+      }
+      matched.append(r)
+      if stopAtFirst { break }
+    }
+    return try combine(matched, a)
+  }
+
+  func rowValue(_ r: Int, _ a: Activation) throws(EvalError) -> Value {
+    if outputs[r].count == 1 { return try outputs[r][0].value(a) }
+    var fields: [Value?] = []
+    for o in outputs[r] { fields.append(try o.value(a)) }
+    return .object(ObjectValue(type: rowType!, fields: fields))
+  }
+
+  func defaultValue() throws(EvalError) -> Value {
+    guard let defaults else { throw EvalError(.invalidArgument, "no row of table '\(id)' matched and the table has no default") }
+    if defaults.count == 1 { return defaults[0] }
+    return .object(ObjectValue(type: rowType!, fields: defaults.map { $0 }))
+  }
+
+  func combine(_ matched: [Int], _ a: Activation) throws(EvalError) -> Value {
+    switch hit {
+    case .first:
+      guard let r = matched.first else { return try defaultValue() }
+      return try rowValue(r, a)
+    case .unique:
+      if matched.count > 1 {
+        throw EvalError(.invalidArgument, "rows \(matched.map { String($0 + 1) }.joined(separator: ", ")) of table '\(id)' all match, but its hit policy is unique")
+      }
+      guard let r = matched.first else { return try defaultValue() }
+      return try rowValue(r, a)
+    case .any:
+      guard let r = matched.first else { return try defaultValue() }
+      let v = try rowValue(r, a)
+      for other in matched.dropFirst() where !(try rowValue(other, a)).celEquals(v) {
+        throw EvalError(.invalidArgument, "rows \(r + 1) and \(other + 1) of table '\(id)' match with different outputs, but its hit policy is any")
+      }
+      return v
+    case .priority:
+      guard !matched.isEmpty else { return try defaultValue() }
+      var best = matched[0], bestRank = Int.max
+      for r in matched {
+        let first = try outputs[r][0].value(a)
+        let rank = priority.firstIndex { $0.celEquals(first) } ?? Int.max - 1
+        if rank < bestRank { best = r; bestRank = rank }
+      }
+      return try rowValue(best, a)
+    case .collect, .ruleOrder:
+      var out: [Value] = []
+      for r in matched { out.append(try rowValue(r, a)) }
+      return .list(out)
+    case .collectCount:
+      return .int(Int64(matched.count))
+    case .collectSum, .collectMin, .collectMax:
+      var acc: Value? = nil
+      for r in matched {
+        let v = try outputs[r][0].value(a)
+        guard let current = acc else { acc = v; continue }
+        switch hit {
+        case .collectSum:
+          acc = try CoreLibrary.add(current, v)
+        case .collectMin:
+          if let c = Value.compare(v, current), c < 0 { acc = v }
+        default:
+          if let c = Value.compare(v, current), c > 0 { acc = v }
+        }
+      }
+      if let acc { return acc }
+      if hit == .collectSum { return defaults?.first ?? .int(0) }
+      return try defaultValue()
+    }
+  }
+}

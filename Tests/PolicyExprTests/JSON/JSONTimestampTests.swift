@@ -1,0 +1,98 @@
+import XCTest
+
+@testable import PolicyExpr
+
+final class JSONTimestampTests: XCTestCase {
+  func testParseTimestamps() {
+    let cases: [(String, Timestamp?)] = [
+      ("1970-01-01T00:00:00Z", Timestamp(seconds: 0)),
+      ("2009-02-13T23:31:30Z", Timestamp(seconds: 1_234_567_890)),
+      ("2009-02-13t23:31:30z", Timestamp(seconds: 1_234_567_890)),
+      ("2009-02-14T00:31:30+01:00", Timestamp(seconds: 1_234_567_890)),
+      ("2009-02-13T22:01:30-01:30", Timestamp(seconds: 1_234_567_890)),
+      ("2026-12-31T00:00:00.5Z", Timestamp(seconds: 1_798_675_200, nanos: 500_000_000)),
+      ("2026-12-31T00:00:00.123456789Z", Timestamp(seconds: 1_798_675_200, nanos: 123_456_789)),
+      ("0001-01-01T00:00:00Z", Timestamp(seconds: Timestamp.minSeconds)),
+      ("9999-12-31T23:59:59.999999999Z", Timestamp(seconds: Timestamp.maxSeconds, nanos: 999_999_999)),
+      ("2024-02-29T00:00:00Z", Timestamp(seconds: 1_709_164_800)),
+      ("1969-12-31T23:59:59Z", Timestamp(seconds: -1)),
+      ("2023-02-29T00:00:00Z", nil),
+      ("2026-13-01T00:00:00Z", nil),
+      ("2026-12-31T24:00:00Z", nil),
+      ("2026-12-31T23:59:60Z", nil),
+      ("2026-12-31T00:00:00", nil),
+      ("2026-12-31T00:00:00.Z", nil),
+      ("2026-12-31T00:00:00.1234567891Z", nil),
+      ("2026-12-31 00:00:00Z", nil),
+      ("2026-12-31T00:00:00+0100", nil),
+      ("0000-12-31T23:59:59Z", nil),
+      ("0001-01-01T00:00:00+00:01", nil),
+      ("2026-12-31", nil),
+    ]
+    for (text, expected) in cases {
+      XCTAssertEqual(JSONTimestamp.parse(text), expected, text)
+    }
+  }
+
+  func testFormatRoundTripsAcrossTheRange() {
+    var seconds = Timestamp.minSeconds
+    while seconds <= Timestamp.maxSeconds {
+      let t = Timestamp(seconds: seconds, nanos: Int32(seconds.magnitude % 1_000_000_000))
+      XCTAssertEqual(JSONTimestamp.parse(JSONTimestamp.format(t)), t)
+      seconds += 9_876_543_211
+    }
+    XCTAssertEqual(JSONTimestamp.format(Timestamp(seconds: 0, nanos: 120_000_000), fraction: .protobuf), "1970-01-01T00:00:00.120Z")
+    XCTAssertEqual(JSONTimestamp.format(Timestamp(seconds: 0, nanos: 120_000_000), fraction: .trimmed), "1970-01-01T00:00:00.12Z")
+    XCTAssertEqual(JSONTimestamp.format(Timestamp(seconds: 0, nanos: 1_000), fraction: .protobuf), "1970-01-01T00:00:00.000001Z")
+  }
+
+  func testParseDurations() {
+    let cases: [(String, DurationValue?)] = [
+      ("3.5s", DurationValue(seconds: 3, nanos: 500_000_000)),
+      ("-3.5s", DurationValue(seconds: -3, nanos: -500_000_000)),
+      ("0", DurationValue(seconds: 0)),
+      ("0s", DurationValue(seconds: 0)),
+      ("123.321456789s", DurationValue(seconds: 123, nanos: 321_456_789)),
+      ("1h30m", DurationValue(seconds: 5400)),
+      ("1.5h", DurationValue(seconds: 5400)),
+      ("100ms", DurationValue(seconds: 0, nanos: 100_000_000)),
+      ("2us", DurationValue(seconds: 0, nanos: 2_000)),
+      ("2µs", DurationValue(seconds: 0, nanos: 2_000)),
+      ("7ns", DurationValue(seconds: 0, nanos: 7)),
+      ("1m0.5s", DurationValue(seconds: 60, nanos: 500_000_000)),
+      ("315576000000s", DurationValue(seconds: 315_576_000_000)),
+      ("-315576000000s", DurationValue(seconds: -315_576_000_000)),
+      ("315576000001s", nil),
+      ("87660000h", DurationValue(seconds: 315_576_000_000)),
+      ("87660001h", nil),
+      ("18446744073709551615ns", DurationValue(seconds: 18_446_744_073, nanos: 709_551_615)),
+      ("18446744073709551616ns", nil),
+      ("5", nil),
+      ("s", nil),
+      (".s", nil),
+      ("1d", nil),
+      ("", nil),
+      ("-", nil),
+      ("1.5", nil),
+    ]
+    for (text, expected) in cases {
+      XCTAssertEqual(JSONDuration.parse(text), expected, text)
+    }
+    XCTAssertEqual(JSONDuration.format(DurationValue(seconds: 1, nanos: 500_000_000), fraction: .protobuf), "1.500s")
+    XCTAssertEqual(JSONDuration.format(DurationValue(seconds: -1, nanos: -500_000_000)), "-1.5s")
+  }
+
+  func testBase64() {
+    let cases: [(String, String)] = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE=")]
+    for (plain, encoded) in cases {
+      XCTAssertEqual(Base64.encode(Array(plain.utf8)), encoded)
+      XCTAssertEqual(Base64.decode(encoded), Array(plain.utf8))
+    }
+    XCTAssertEqual(Base64.decode("Zm8"), Array("fo".utf8))
+    XCTAssertEqual(Base64.decode("/+8="), [0xFF, 0xEF])
+    XCTAssertNil(Base64.decode("Zm8=="))
+    XCTAssertNil(Base64.decode("Z"))
+    XCTAssertNil(Base64.decode("Zm 8"))
+    XCTAssertNil(Base64.decode("Zm-8"))
+  }
+}
