@@ -40,8 +40,12 @@ struct YAMLComposer {
     var pendingKey: YAMLNode?
     /// Set after a duplicate or non-scalar key: the next value is read and dropped.
     var dropValue = false
-    /// Each key's text and the offset where it first appeared.
-    var firstKeys: [String: Int32] = [:]
+    /// Each accepted key's text and offset, in order.
+    var keys: [(String, Int32)] = []
+    /// The same as a dictionary, once the mapping is large.
+    var firstKeys: [String: Int32]?
+    /// The number of pairs from which keys are looked up in ``firstKeys`` rather than scanned.
+    static let indexThreshold = 16
     var count = 1
     var height = 1
   }
@@ -148,7 +152,7 @@ struct YAMLComposer {
 
   // MARK: - Attaching finished nodes
 
-  private mutating func finish(_ built: Built, anchor: String?) {
+  private mutating func finish(_ built: consuming Built, anchor: String?) {
     if let anchor { anchors[anchor] = built }
     guard !stack.isEmpty else {
       root = built.node
@@ -181,13 +185,28 @@ struct YAMLComposer {
       stack[top].dropValue = true
       return
     }
-    if let first = stack[top].firstKeys[s.value] {
+    if let first = firstOffset(of: s.value, frame: top) {
       let line = file.location(of: first).line
       diagnostics.append(.yamlDuplicateKey(s.value, range: key.range, firstLine: line, file: file))
       stack[top].dropValue = true
     } else {
-      stack[top].firstKeys[s.value] = key.range.start
+      stack[top].keys.append((s.value, key.range.start))
+      if stack[top].firstKeys != nil { stack[top].firstKeys![s.value] = key.range.start }
     }
+  }
+
+  /// Where `key` first appeared in the mapping, if it did. Small mappings are scanned; from
+  /// ``Frame/indexThreshold`` pairs on, a dictionary keeps large mappings linear.
+  private mutating func firstOffset(of key: String, frame top: Int) -> Int32? {
+    if let index = stack[top].firstKeys { return index[key] }
+    if stack[top].keys.count >= Frame.indexThreshold {
+      var index: [String: Int32] = [:]
+      for (k, offset) in stack[top].keys { index[k] = offset }
+      stack[top].firstKeys = index
+      return index[key]
+    }
+    for (k, offset) in stack[top].keys where k == key { return offset }
+    return nil
   }
 
   /// Whether an explicit tag is one a policy author more likely meant as text (`!receivable.financed`,

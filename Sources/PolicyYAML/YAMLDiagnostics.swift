@@ -41,6 +41,9 @@ extension Diagnostic {
       let (contextLine, problemLine) = (file.location(of: contextOffset).line, file.location(of: error.problemOffset).line)
       if contextLine != problemLine { hint = "the construct started on line \(contextLine)" }
     }
+    if error.problem == YAMLComposer.mappingValuesProblem {
+      hint = "quote a value that contains ': ', and line a key up with the keys before it"
+    }
     let at = Int(error.problemOffset)
     if error.problem == "found character that cannot start any token", at < file.bytes.count,
       file.bytes[at] == UInt8(ascii: "@") || file.bytes[at] == UInt8(ascii: "`")
@@ -116,7 +119,8 @@ extension Diagnostic {
   static func yamlColonInPlainScalar(_ text: String, offset: Int32, file: SourceFile) -> Diagnostic {
     Diagnostic(
       code: .yamlColonInPlainScalar, message: "': ' inside the unquoted value '\(text)' is read as a YAML mapping",
-      range: SourceRange(start: offset, end: offset + 1), file: file, hint: "quote the expression: \(quoted(text))")
+      range: SourceRange(start: offset, end: offset + 1), file: file,
+      hint: "quote the \(text.contains(" ? ") ? "expression" : "value"): \(quoted(text))")
   }
 
   /// `text` in double quotes, or in single quotes when it contains a double quote.

@@ -13,3 +13,13 @@ public struct YAMLDocument: Sendable {
     self.file = file
   }
 }
+
+extension YAMLDocument {
+  /// The node's text exactly as written in the file, including quotes, tag and anchor
+  /// (`"0.90"`, `!!str 42`, a whole `|` block with its indicator).
+  public func sourceText(of node: YAMLNode) -> String {
+    let start = max(0, min(Int(node.range.start), file.bytes.count))
+    let end = max(start, min(Int(node.range.end), file.bytes.count))
+    return String(decoding: file.bytes[start..<end], as: UTF8.self)
+  }
+}

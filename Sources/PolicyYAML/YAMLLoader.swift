@@ -7,6 +7,13 @@ import PolicySource
 /// under ``Limits/maxAliasExpansions`` and collections nest at most ``Limits/maxYAMLNesting`` deep.
 /// It recognizes the YAML mistakes policy authors make most (a tab in indentation, `!expr` read as a
 /// tag, `a ? b : c` read as a mapping) and reports each with its own code and a suggested fix.
+///
+/// Codes (see the `DiagnosticCode` constants in this module): `yaml_too_large`, `yaml_invalid_utf8`
+/// (checked before libyaml runs, nothing else is reported); `yaml_syntax_error`, `yaml_tab_indent`,
+/// `yaml_tag_in_scalar`, `yaml_colon_in_plain_scalar` (each replaces libyaml's error when it explains
+/// it; `yaml_tag_in_scalar` is also reported on a document that loads); `yaml_nesting_limit`,
+/// `yaml_alias_budget` (loading stops); `yaml_duplicate_key`, `yaml_unknown_anchor`,
+/// `yaml_non_scalar_key`, `yaml_multiple_documents` (the document is still returned).
 public enum YAMLLoader {
   /// Loads `file`.
   ///

@@ -30,10 +30,9 @@ enum YAMLPreflight {
     }
   }
 
-  /// The offset of each tab among a line's leading whitespace, on lines that have content after it
-  /// (the first such tab per line).
-  static func tabIndents(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int32] {
-    var result: [Int32] = []
+  /// The first tab among each line's leading whitespace, and whether the line is otherwise blank.
+  static func tabIndents(_ bytes: UnsafeBufferPointer<UInt8>) -> [(offset: Int32, blank: Bool)] {
+    var result: [(offset: Int32, blank: Bool)] = []
     var i = 0
     let n = bytes.count
     while i < n {
@@ -42,8 +41,8 @@ enum YAMLPreflight {
         if bytes[i] == UInt8(ascii: "\t"), tab == nil { tab = i }
         i += 1
       }
-      if let tab, i < n, bytes[i] != UInt8(ascii: "\n"), bytes[i] != UInt8(ascii: "\r") {
-        result.append(Int32(tab))
+      if let tab {
+        result.append((Int32(tab), i >= n || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r")))
       }
       while i < n, bytes[i] != UInt8(ascii: "\n") { i += 1 }
       i += 1

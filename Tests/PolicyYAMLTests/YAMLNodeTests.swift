@@ -74,6 +74,14 @@ final class YAMLNodeTests: XCTestCase {
     XCTAssertEqual(doc?.root?["big"]?.scalar?.value, "1.000000000000000000001")
   }
 
+  func testSourceTextOfNodes() throws {
+    let doc = try XCTUnwrap(load("a: \"0.90\"\nb: !!str 42\nc: |\n  x\n  y\n\nd: [1, 2]\n").0)
+    XCTAssertEqual(doc.sourceText(of: doc.root!["a"]!), "\"0.90\"")
+    XCTAssertEqual(doc.sourceText(of: doc.root!["b"]!), "!!str 42")
+    XCTAssertEqual(doc.sourceText(of: doc.root!["c"]!), "|\n  x\n  y")
+    XCTAssertEqual(doc.sourceText(of: doc.root!["d"]!), "[1, 2]")
+  }
+
   func testNumberLikeHelperForTheDecoder() {
     let (doc, _) = load("a: 007\nb: '007'\nc: 0.90\nd: v1\ne: !!str 7\nf: 1e3\ng: .inf\n")
     let root = doc?.root

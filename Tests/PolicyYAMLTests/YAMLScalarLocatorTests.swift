@@ -38,6 +38,11 @@ final class YAMLScalarLocatorTests: XCTestCase {
     Case(source: "name: \"é\"\nkey: 1️⃣x\n", path: ["key"], value: "x", style: .plain, offsets: [(0, "1️⃣")]),
     Case(source: "name: \"1️⃣é2️⃣ü\"\n", path: ["name"], value: "éü", style: .doubleQuoted,
          offsets: [(0, "1️⃣"), (2, "2️⃣")]),
+    Case(source: "name: \"日本😀\"\nkey: '1️⃣x 2️⃣y'\n", path: ["key"], value: "x y", style: .singleQuoted,
+         offsets: [(0, "1️⃣"), (2, "2️⃣")]),
+    Case(source: "a: !!str 1️⃣\"x\\n\"\n", path: ["a"], value: "x\n", style: .doubleQuoted, offsets: [(1, "1️⃣")]),
+    Case(source: "a: {when: 1️⃣x > 1, then: \"2️⃣y\"}\n", path: ["a", "then"], value: "y", style: .doubleQuoted,
+         offsets: [(0, "2️⃣")]),
     // A literal block starts on the next line, indentation removed; each line maps to its place.
     Case(source: "when: |\n  1️⃣a +\n  2️⃣b > 3️⃣1\nthen: x\n", path: ["when"], value: "a +\nb > 1\n",
          style: .literal, offsets: [(0, "1️⃣"), (4, "2️⃣"), (8, "3️⃣")]),

@@ -466,44 +466,9 @@ extension JSONNumberText {
   ///
   /// Up to 19 significant digits without an exponent take a fast path that builds the decimal
   /// from an integer significand and a power of ten; the rest go through Foundation.
+  /// The exact decimal of a JSON number's text (the decimal type parses bytes itself).
   static func decimal(_ text: UnsafeBufferPointer<UInt8>) -> DecimalNumber? {
-    var i = 0
-    let n = text.count
-    var negative = false
-    if i < n && (text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+")) {
-      negative = text[i] == UInt8(ascii: "-")
-      i += 1
-    }
-    var significand: UInt64 = 0
-    var digits = 0
-    var sawDigit = false
-    var sawDot = false
-    var exponent = 0
-    while i < n {
-      let b = text[i]
-      let d = b &- UInt8(ascii: "0")
-      if d < 10 {
-        sawDigit = true
-        if significand != 0 || d != 0 {
-          guard digits < 19 else { return slowDecimal(text) }
-          significand = significand &* 10 &+ UInt64(d)
-          digits += 1
-        }
-        if sawDot { exponent -= 1 }
-      } else if b == UInt8(ascii: ".") && !sawDot {
-        sawDot = true
-      } else if b | 0x20 == UInt8(ascii: "e") {
-        return slowDecimal(text)
-      } else {
-        return nil
-      }
-      i += 1
-    }
-    guard sawDigit else { return nil }
-    if significand == 0 { return DecimalNumber.zero }
-    guard exponent >= -100 else { return slowDecimal(text) }
-    let value = Foundation.Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: Foundation.Decimal(significand))
-    return DecimalNumber(value)
+    DecimalNumber(utf8: text)
   }
 
   private static func slowDecimal(_ text: UnsafeBufferPointer<UInt8>) -> DecimalNumber? {

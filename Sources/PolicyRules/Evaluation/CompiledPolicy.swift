@@ -78,6 +78,7 @@ public final class CompiledPolicy: Sendable {
   let cellSlot: Int
   let nowSlot: Int
   let resolver: @Sendable (Int, Activation) throws(EvalError) -> Value
+  let inputDecoder: JSONSchemaDecoder
 
   init(policy: Policy, version: String, modelHashes: [(String, String)], environment: Environment, inputType: ObjectType,
        inputSlots: [Int], localCount: Int, lets: [Int: CompiledExpression], tables: [DecisionTable],
@@ -93,6 +94,7 @@ public final class CompiledPolicy: Sendable {
     for (i, o) in outputs.enumerated() { ob[o.1] = i }
     outputBySlot = ob
     nowSlot = environment.slots["now"] ?? -1
+    inputDecoder = JSONSchemaDecoder(.object(inputType))
     resolver = Self.makeResolver(lets: lets, tables: tables, tableBySlot: tb, outputs: outputs, outputBySlot: ob,
                                  names: environment.variables.map(\.name))
   }
