@@ -18,12 +18,17 @@ public final class Activation {
   public let limits: Limits
   /// Base of local slots (the environment's variable count).
   public let localBase: Int
+  /// Errors held by comprehension accumulators (CEL folds errors as values), by local offset.
+  var localErrors: [EvalError?]
+  /// How many entries of ``localErrors`` are set; reads skip the table when zero.
+  var localErrorCount = 0
 
   /// An activation with `variableCount` variable slots (all ready) and room for `localCount` locals.
   public init(variableCount: Int, localCount: Int, limits: Limits = .default) {
     values = Array(repeating: .null, count: variableCount + localCount)
     ready = Array(repeating: true, count: variableCount)
     localBase = variableCount
+    localErrors = Array(repeating: nil, count: localCount)
     self.limits = limits
     costLimit = limits.maxEvaluationCost
   }
@@ -50,6 +55,18 @@ public final class Activation {
     values[slot] = v
     ready[slot] = true
     return v
+  }
+
+  /// Sets a local to a value or to an error.
+  func setLocal(_ offset: Int, _ result: Result<Value, EvalError>) {
+    switch result {
+    case .success(let v):
+      if localErrors[offset] != nil { localErrors[offset] = nil; localErrorCount -= 1 }
+      values[localBase + offset] = v
+    case .failure(let e):
+      if localErrors[offset] == nil { localErrorCount += 1 }
+      localErrors[offset] = e
+    }
   }
 
   @inline(__always)

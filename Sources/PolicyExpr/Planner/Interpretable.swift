@@ -22,7 +22,17 @@ final class VariableNode: Interpretable {
 final class LocalNode: Interpretable {
   let offset: Int
   init(_ offset: Int) { self.offset = offset }
-  func eval(_ a: Activation) throws(EvalError) -> Value { a.values[a.localBase + offset] }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    if a.localErrorCount > 0, let e = a.localErrors[offset] { throw e }
+    return a.values[a.localBase + offset]
+  }
+}
+
+/// A node that always fails (an unbound name in unchecked mode).
+final class ErrorNode: Interpretable {
+  let error: EvalError
+  init(_ error: EvalError) { self.error = error }
+  func eval(_ a: Activation) throws(EvalError) -> Value { throw error }
 }
 
 /// `record.field` on a declared record type: an array index.

@@ -57,6 +57,7 @@ struct Planner {
       return VariableNode(slot)
     case .local(let slot): return LocalNode(slot)
     case .typeName(let t): return ConstNode(.type(t))
+    case .unbound(let name): return ErrorNode(EvalError(.undeclared, "unknown variable '\(name)'", node: e.id))
     case .namespace, nil: return ConstNode(.null)
     }
   }
@@ -99,6 +100,9 @@ struct Planner {
     default: break
     }
     let candidates = checked.overloads[id] ?? env.functions[name]?.overloads.filter { $0.params.count == xs.count } ?? []
+    if candidates.isEmpty {
+      return ErrorNode(EvalError(.noMatchingOverload, "no such function '\(name)' with \(xs.count) arguments", node: id))
+    }
     let node: any Interpretable
     if candidates.count == 1 {
       let o = candidates[0]
