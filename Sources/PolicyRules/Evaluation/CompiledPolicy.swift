@@ -68,7 +68,8 @@ public final class CompiledPolicy: Sendable {
   let inputSlots: [Int]
   let localCount: Int
   let lets: [Int: CompiledExpression]
-  let tables: [DecisionTable]
+  /// The decision tables, in dependency order.
+  public let tables: [DecisionTable]
   let tableBySlot: [Int: Int]
   let outputs: [(String, Int, CompiledExpression)]
   let outputBySlot: [Int: Int]

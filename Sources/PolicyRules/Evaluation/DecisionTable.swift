@@ -104,7 +104,7 @@ enum OutputCell: Sendable {
 
 extension DecisionTable {
   /// Evaluates the table; `matched` receives the 0-based indices of matching rows (for the trace).
-  func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
+  public func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
     var inputValues: [Value] = []
     inputValues.reserveCapacity(inputs.count)
     for e in inputs { inputValues.append(try e.program.evaluate(a)) }
