@@ -33,6 +33,7 @@ struct Lexer {
     position += 1
     switch b {
     case UInt8(ascii: "\""), UInt8(ascii: "'"): return lexString(from: start, quoteAt: start)
+    case UInt8(ascii: "`"): return lexQuotedIdentifier(from: start)
     case UInt8(ascii: "("): return make(.leftParen, from: start)
     case UInt8(ascii: ")"): return make(.rightParen, from: start)
     case UInt8(ascii: "["): return make(.leftBracket, from: start)
@@ -167,6 +168,24 @@ struct Lexer {
       return make(.uintLiteral, from: start)
     }
     return make(.intLiteral, from: start)
+  }
+
+  /// Lexes `` `name` `` where the name is letters, digits and `_ . - /` or spaces (the spec's
+  /// escaped field selectors).
+  private mutating func lexQuotedIdentifier(from start: Int) -> Token {
+    while position < bytes.count {
+      let b = bytes[position]
+      if b == UInt8(ascii: "`") {
+        guard position > start + 1 else { break }
+        position += 1
+        return make(.quotedIdentifier, from: start)
+      }
+      guard isIdentifierContinue(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "/")
+        || b == UInt8(ascii: " ")
+      else { break }
+      position += 1
+    }
+    return invalid(from: start, .invalidQuotedIdentifier)
   }
 
   // MARK: - Strings and bytes

@@ -121,6 +121,9 @@ struct Parser {
 
   // MARK: - Diagnostics
 
+  /// How many errors the lexer and parser have reported so far.
+  var errorCount: Int { diagnostics.count + lexer.diagnostics.count }
+
   /// Reports the current token as unexpected and starts panicking.
   mutating func unexpected(expected: String? = nil) {
     if token.kind == .invalid {
