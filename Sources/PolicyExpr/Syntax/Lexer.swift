@@ -176,8 +176,8 @@ struct Lexer {
     while position < bytes.count {
       let b = bytes[position]
       if b == UInt8(ascii: "`") {
-        guard position > start + 1 else { break }
         position += 1
+        guard position > start + 2 else { break }
         return make(.quotedIdentifier, from: start)
       }
       guard isIdentifierContinue(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "/")

@@ -373,3 +373,101 @@ final class ParserTests: XCTestCase {
     ], macros: false)
   }
 }
+
+/// Macro expansions, compared with cel-go's shapes (`parser/macro.go`, `ext/comprehensions.go`).
+final class ParserMacroTests: XCTestCase {
+  func testHas() {
+    assertShapes([("has(a.b)", "(has a b)"), ("has(a.b.c)", "(has (. a b) c)"), ("has(a.`b-c`)", "(has a b-c)")])
+    assertDiagnostics("1️⃣has(a)", ["1️⃣": "invalid argument to has() macro"])
+    assertDiagnostics("1️⃣has(a[0])", ["1️⃣": "invalid argument to has() macro"])
+    // Not a macro with another arity, or as a method.
+    assertShapes([("has(a.b, c)", "(has (. a b) c)"), ("x.has(a.b)", "(.has x (. a b))")])
+  }
+
+  func testQuantifiers() {
+    assertShapes([
+      ("l.all(x, x > 0)", "(fold x l true @result (@not_strictly_false @result) (_&&_ @result (_>_ x 0)) @result)"),
+      ("l.exists(x, p)", "(fold x l false @result (@not_strictly_false (!_ @result)) (_||_ @result p) @result)"),
+      ("l.exists_one(x, p)", "(fold x l 0 @result true (_?_:_ p (_+_ @result 1) @result) (_==_ @result 1))"),
+      ("l.existsOne(x, p)", "(fold x l 0 @result true (_?_:_ p (_+_ @result 1) @result) (_==_ @result 1))"),
+    ])
+  }
+
+  func testMapAndFilter() {
+    assertShapes([
+      ("l.map(x, x * 2)", "(fold x l [] @result true (_+_ @result [(_*_ x 2)]) @result)"),
+      ("l.map(x, x > 1, x * 2)", "(fold x l [] @result true (_?_:_ (_>_ x 1) (_+_ @result [(_*_ x 2)]) @result) @result)"),
+      ("l.filter(x, x > 1)", "(fold x l [] @result true (_?_:_ (_>_ x 1) (_+_ @result [x]) @result) @result)"),
+    ])
+  }
+
+  func testTwoVariableForms() {
+    assertShapes([
+      ("m.all(k, v, v > 0)", "(fold k v m true @result (@not_strictly_false @result) (_&&_ @result (_>_ v 0)) @result)"),
+      ("m.exists(k, v, p)", "(fold k v m false @result (@not_strictly_false (!_ @result)) (_||_ @result p) @result)"),
+      ("m.existsOne(k, v, p)", "(fold k v m 0 @result true (_?_:_ p (_+_ @result 1) @result) (_==_ @result 1))"),
+      ("l.transformList(i, v, v + i)", "(fold i v l [] @result true (_+_ @result [(_+_ v i)]) @result)"),
+      ("l.transformList(i, v, p, v)", "(fold i v l [] @result true (_?_:_ p (_+_ @result [v]) @result) @result)"),
+      ("m.transformMap(k, v, v + 1)", "(fold k v m {} @result true (cel.@mapInsert @result k (_+_ v 1)) @result)"),
+      ("m.transformMap(k, v, p, v)", "(fold k v m {} @result true (_?_:_ p (cel.@mapInsert @result k v) @result) @result)"),
+    ])
+  }
+
+  func testNestedMacros() {
+    assertShapes([
+      ("l.all(x, x.exists(y, y))",
+       "(fold x l true @result (@not_strictly_false @result) (_&&_ @result (fold y x false @result (@not_strictly_false (!_ @result)) (_||_ @result y) @result)) @result)"),
+    ])
+  }
+
+  func testNotMacrosWithOtherArities() {
+    assertShapes([
+      ("l.all(x)", "(.all l x)"),
+      ("all(l, x, p)", "(all l x p)"),
+      ("l.filter(i, v, p)", "(.filter l i v p)"),
+      ("l.map(a, b, c, d)", "(.map l a b c d)"),
+    ])
+  }
+
+  func testIterationVariableErrors() {
+    assertDiagnostics("l.all(1️⃣x.y, true)", ["1️⃣": "argument must be a simple name"])
+    assertDiagnostics("l.map(1️⃣1, 2)", ["1️⃣": "argument must be a simple name"])
+    assertDiagnostics("l.filter(1️⃣.x, true)", ["1️⃣": "argument must be a simple name"])
+    assertDiagnostics("m.transformMap(k, 1️⃣f(), v)", ["1️⃣": "argument must be a simple name"])
+    assertDiagnostics("m.all(k, 1️⃣k, true)", ["1️⃣": "duplicate variable name 'k'"])
+    // An error inside the arguments is the only one reported.
+    assertDiagnostics("has(a 1️⃣b)", ["1️⃣": "unexpected token 'b'"])
+    assertDiagnostics("l.all(x, 1️⃣)", ["1️⃣": "unexpected token ')'"])
+  }
+
+  func testSynthesizedNodesCarryTheCallRange() throws {
+    let source = "x + l.exists(v, v == 1)"
+    let (parsed, diagnostics) = ExprParser.parse(source)
+    XCTAssertEqual(diagnostics, [])
+    let p = try XCTUnwrap(parsed)
+    guard case .call(_, _, let args) = p.root.kind, case .comprehension(let c) = args[1].kind else {
+      return XCTFail("not a comprehension: \(sexpr(p.root))")
+    }
+    let call = SourceRange(start: 4, end: 23)
+    XCTAssertEqual(p.range(of: args[1].id), call)
+    for synthesized in [c.accuInit, c.loopCondition, c.result] { XCTAssertEqual(p.range(of: synthesized.id), call) }
+    XCTAssertEqual(p.range(of: c.iterRange.id), SourceRange(start: 4, end: 5))
+    guard case .call(_, _, let stepArgs) = c.loopStep.kind else { return XCTFail("step") }
+    XCTAssertEqual(p.range(of: stepArgs[1].id), SourceRange(start: 16, end: 22))
+    // Ids are unique and within the dense table.
+    var ids = Set<Int32>()
+    func visit(_ e: Expr) {
+      XCTAssertTrue(ids.insert(e.id.rawValue).inserted, "duplicate id \(e.id)")
+      XCTAssertLessThan(Int(e.id.rawValue), p.ranges.count)
+      switch e.kind {
+      case .literal, .ident: break
+      case .select(let operand, _, _): visit(operand)
+      case .call(_, let target, let args): target.map(visit); args.forEach(visit)
+      case .list(let elements): elements.forEach(visit)
+      case .map(let entries): entries.forEach { visit($0.key); visit($0.value) }
+      case .comprehension(let c): [c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result].forEach(visit)
+      }
+    }
+    visit(p.root)
+  }
+}
