@@ -131,10 +131,20 @@ extension Parser {
     if kind == .minus && (token.kind == .intLiteral || token.kind == .doubleLiteral) {
       sign = last
       operators -= 1
+    } else if kind == .bang && token.kind == .minus && nextIsNumber() {
+      sign = token  // `!-1`: the operand is the literal -1, as in the spec's grammar
+      advance()
     }
     let operand = try parseMember(sign: sign)
     guard operators % 2 == 1 else { return operand }
     return unaryNode(kind, operand, start: first.start)
+  }
+
+  /// Whether the token after the current one is an int or double literal.
+  private func nextIsNumber() -> Bool {
+    var lookahead = lexer
+    let next = lookahead.next().kind
+    return next == .intLiteral || next == .doubleLiteral
   }
 
   /// `!_` or `-_` applied to `operand`, starting at `start`.

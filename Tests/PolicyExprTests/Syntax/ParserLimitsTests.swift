@@ -144,3 +144,14 @@ private final class LockedList: @unchecked Sendable {
   func append(_ item: String) { lock.withLock { storage.append(item) } }
   var items: [String] { lock.withLock { storage } }
 }
+
+extension ParserLimitsTests {
+  func testHardNestingLimitHoldsWhateverTheLimits() {
+    var limits = bigInput
+    limits.maxExpressionNesting = 1_000_000
+    let source = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+    let (parsed, diagnostics) = ExprParser.parse(source, limits: limits)
+    XCTAssertNil(parsed)
+    XCTAssertEqual(diagnostics.map { "\($0.range.start): \($0.message)" }, ["1000: expression nesting exceeds the limit of 1000"])
+  }
+}

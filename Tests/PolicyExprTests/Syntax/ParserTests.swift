@@ -154,6 +154,8 @@ final class ParserTests: XCTestCase {
       ("-9223372036854775808", "-9223372036854775808"),
       ("-1.abs()", "(.abs -1)"),
       ("-(1)", "(-_ 1)"),
+      ("!-1", "(!_ -1)"),
+      ("!!-1.5", "-1.5"),
     ])
   }
 
@@ -285,6 +287,7 @@ final class ParserTests: XCTestCase {
     assertDiagnostics("a ? b 1️⃣", ["1️⃣": "unexpected end of expression"])
     assertDiagnostics("a ? b 1️⃣? c : d : e", ["1️⃣": "unexpected token '?'"])
     assertDiagnostics("!1️⃣-a", ["1️⃣": "unexpected token '-'"])
+    assertDiagnostics("-1️⃣!a", ["1️⃣": "unexpected token '!'"])
     assertDiagnostics("a 1️⃣= b", ["1️⃣": "unexpected character '='"])
     assertDiagnostics("a 1️⃣& b", ["1️⃣": "unexpected character '&'"])
     assertDiagnostics("a 1️⃣@ b", ["1️⃣": "unexpected character '@'"])
