@@ -118,6 +118,24 @@ struct Lexer {
     return make(kind, from: start)
   }
 
+  /// Whether an identifier token is one of CEL's reserved words, which may not be identifiers
+  /// (they may follow a `.`): `as break const continue else for function if import let loop
+  /// package namespace return var void while`.
+  func isReservedWord(_ token: Token) -> Bool {
+    let start = Int(token.start)
+    switch token.end - token.start {
+    case 2: return matches("as", at: start) || matches("if", at: start)
+    case 3: return matches("for", at: start) || matches("let", at: start) || matches("var", at: start)
+    case 4: return matches("else", at: start) || matches("loop", at: start) || matches("void", at: start)
+    case 5: return matches("break", at: start) || matches("const", at: start) || matches("while", at: start)
+    case 6: return matches("import", at: start) || matches("return", at: start)
+    case 7: return matches("package", at: start)
+    case 8: return matches("continue", at: start) || matches("function", at: start)
+    case 9: return matches("namespace", at: start)
+    default: return false
+    }
+  }
+
   /// Whether the bytes at `offset` spell the ASCII `word`.
   func matches(_ word: StaticString, at offset: Int) -> Bool {
     let count = word.utf8CodeUnitCount

@@ -1,11 +1,5 @@
 import PolicySource
 
-/// The reserved words of CEL that may not be identifiers (they may follow a `.`).
-private let reservedWords: Set<String> = [
-  "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
-  "package", "namespace", "return", "var", "void", "while",
-]
-
 extension Parser {
   // The functions on the recursive path (parseExpr → … → parsePrimary → parseExpr) only dispatch;
   // the work of each construct is in a separate, non-inlined function, which keeps the stack small
@@ -325,7 +319,7 @@ extension Parser {
   @inline(never)
   private mutating func name(_ id: Token, leadingDot: Token?) -> String {
     let name = identifierText(id)
-    if reservedWords.contains(name) { report(.reservedIdentifier(name), at: id.range) }
+    if lexer.isReservedWord(id) { report(.reservedIdentifier(name), at: id.range) }
     return leadingDot == nil ? name : "." + name
   }
 
