@@ -372,6 +372,7 @@ extension Parser {
       advance()
     } else {
       repeat {
+        rejectOptionalEntry()
         elements.append(try parseExpr())
       } while continueList(closer: .rightBracket, expected: "',' or ']'", trailingComma: true)
     }
@@ -398,6 +399,7 @@ extension Parser {
       advance()
     } else {
       repeat {
+        rejectOptionalEntry()
         let key = try parseExpr()
         let value = expect(.colon, "':'") ? try parseExpr() : errorNode(range(key))
         entries.append(mapEntry(key, value))
@@ -419,6 +421,11 @@ extension Parser {
     var h: Int32 = 0
     for entry in entries { h = max(h, heights[Int(entry.id.rawValue)]) }
     return node(.map(entries), SourceRange(start: start, end: previousEnd), height: h + 1)
+  }
+
+  /// Reports cel-go's optional entries (`[?x]`, `{?k: v}`), which Proviso does not support.
+  private mutating func rejectOptionalEntry() {
+    if token.kind == .question { fail(.unsupportedSyntax("?"), at: token.range) }
   }
 
   /// After one element of a delimited list: `true` to parse another, `false` once the list is over

@@ -309,6 +309,25 @@ final class ParserTests: XCTestCase {
     assertDiagnostics("f(a,, b)".replacingOccurrences(of: ",,", with: ",1️⃣,"), ["1️⃣": "unexpected token ','"])
   }
 
+  func testOneMistakeGivesOneError() {
+    assertDiagnostics("f(a, b1️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("[1, 21️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("{'a': 11️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("a.b.1️⃣", ["1️⃣": "unexpected end of expression"])
+    assertDiagnostics("a 1️⃣b c d", ["1️⃣": "unexpected token 'b'"])
+    assertDiagnostics("x == 1️⃣'abc) && y", ["1️⃣": "unterminated string literal"])
+    assertDiagnostics("f(1️⃣@) + g(1)", ["1️⃣": "unexpected character '@'"])
+    assertDiagnostics("(a 1️⃣b) + (c d)", ["1️⃣": "unexpected token 'b'"])
+    assertDiagnostics("a + 1️⃣* b", ["1️⃣": "unexpected token '*'"])
+  }
+
+  func testOptionalSyntaxIsUnsupported() {
+    assertDiagnostics("m1️⃣.?k", ["1️⃣": "unsupported syntax '.?'"])
+    assertDiagnostics("m1️⃣[?0]", ["1️⃣": "unsupported syntax '[?'"])
+    assertDiagnostics("[1️⃣?a, 2️⃣?b]", ["1️⃣": "unsupported syntax '?'", "2️⃣": "unsupported syntax '?'"])
+    assertDiagnostics("{1️⃣?'k': v}", ["1️⃣": "unsupported syntax '?'"])
+  }
+
   func testReservedWords() {
     for word in ["as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
       "package", "namespace", "return", "var", "void", "while"]
