@@ -238,6 +238,11 @@ struct Lexer {
     while position < bytes.count {
       let b = bytes[position]
       if b == UInt8(ascii: "\\") && !isRaw {
+        let escaped = byte(at: position + 1)
+        if !triple && (escaped == 0x0A || escaped == 0x0D) {
+          position += 1
+          break
+        }
         position += 2
         continue
       }

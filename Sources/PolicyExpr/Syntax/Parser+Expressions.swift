@@ -220,12 +220,12 @@ extension Parser {
   @inline(never)
   private mutating func parseIndex(_ operand: Expr) throws(ParseAbort) -> Expr {
     let open = token
-    try enter(at: open.range)
     advance()
     if token.kind == .question && token.start == open.end {
       fail(.unsupportedSyntax("[?"), at: SourceRange(start: open.start, end: token.end))
       return operand
     }
+    try enter(at: open.range)
     let index = try parseExpr()
     leave()
     guard expect(.rightBracket, "']'") else { return operand }

@@ -84,6 +84,7 @@ final class LexerTests: XCTestCase {
     XCTAssertEqual(lex("'abc\nd'").tokens, ["invalid:'abc", "identifier:d", "invalid:'"])
     XCTAssertEqual(lex("'''abc''").diagnostics, ["0: unterminated string literal"])
     XCTAssertEqual(lex(#"'abc\'"#).diagnostics, ["0: unterminated string literal"])
+    XCTAssertEqual(lex("'abc\\\ndef'").diagnostics, ["0: unterminated string literal", "9: unterminated string literal"])
     XCTAssertEqual(lex("a.`b").diagnostics, ["2: invalid quoted identifier"])
     XCTAssertEqual(lex("a.``").diagnostics, ["2: invalid quoted identifier"])
   }
