@@ -131,9 +131,9 @@ final class ParserLimitsTests: XCTestCase {
   func testNestingErrorsAreMarked() {
     var limits = Limits()
     limits.maxExpressionNesting = 3
-    assertDiagnostics("(((1️⃣((1)))))", ["1️⃣": "expression nesting exceeds the limit of 3"], limits: limits, code: .exprLimitExceeded)
-    assertDiagnostics("a.b.c1️⃣.d", ["1️⃣": "expression nesting exceeds the limit of 3"], limits: limits, code: .exprLimitExceeded)
-    assertDiagnostics("!!!1️⃣!x", ["1️⃣": "expression nesting exceeds the limit of 3"], limits: limits, code: .exprLimitExceeded)
+    assertParseDiagnostics("(((1️⃣((1)))))", ["1️⃣": "expression nesting exceeds the limit of 3"], limits: limits, code: .exprLimitExceeded)
+    assertParseDiagnostics("a.b.c1️⃣.d", ["1️⃣": "expression nesting exceeds the limit of 3"], limits: limits, code: .exprLimitExceeded)
+    assertParseDiagnostics("!!!1️⃣!x", ["1️⃣": "expression nesting exceeds the limit of 3"], limits: limits, code: .exprLimitExceeded)
   }
 }
 
