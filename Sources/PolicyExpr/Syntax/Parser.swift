@@ -95,10 +95,12 @@ struct Parser {
 
   // MARK: - Tokens
 
-  /// Moves to the next token.
+  /// Moves to the next token. A lexer error met while panicking (skipping after a syntax error) is
+  /// dropped like any other error there.
   @inline(__always) mutating func advance() {
     previousEnd = token.end
     token = lexer.next()
+    if token.kind == .invalid && panicking { lexer.diagnostics.removeLast() }
   }
 
   /// Consumes a token of `kind`, or reports the current one as unexpected.

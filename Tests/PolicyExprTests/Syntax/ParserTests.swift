@@ -319,6 +319,8 @@ final class ParserTests: XCTestCase {
     assertParseDiagnostics("f(1️⃣@) + g(1)", ["1️⃣": "unexpected character '@'"])
     assertParseDiagnostics("(a 1️⃣b) + (c d)", ["1️⃣": "unexpected token 'b'"])
     assertParseDiagnostics("a + 1️⃣* b", ["1️⃣": "unexpected token '*'"])
+    assertParseDiagnostics("[1️⃣'abc\ndef', 1]", ["1️⃣": "unterminated string literal"])
+    assertParseDiagnostics("f(a 1️⃣b @ 'x, c)", ["1️⃣": "unexpected token 'b'"])
   }
 
   func testOptionalSyntaxIsUnsupported() {
