@@ -300,6 +300,19 @@ final class ParserTests: XCTestCase {
     assertParseDiagnostics("1️⃣", ["1️⃣": "unexpected end of expression"])
   }
 
+  func testRenderedInAFile() {
+    let source = "rate > 0.5 &&\n  (a + )"
+    let (_, diagnostics) = ExprParser.parse(source)
+    let file = SourceFile(path: "<expr>", text: source)
+    let rendered = DiagnosticRenderer().render(diagnostics.map { $0.located(in: file, mapping: .identity) })
+    XCTAssertEqual(rendered, """
+      <expr>:2:8: error[expr_syntax_error]: unexpected token ')'
+         |   (a + )
+         |        ^
+         = hint: expected an expression
+      """)
+  }
+
   func testErrorsRecoverPerArgument() {
     assertParseDiagnostics("f(a 1️⃣b, c +2️⃣)", ["1️⃣": "unexpected token 'b'", "2️⃣": "unexpected token ')'"])
     assertParseDiagnostics("[1 1️⃣2, 3, 4 2️⃣5]", ["1️⃣": "unexpected token '2'", "2️⃣": "unexpected token '5'"])
