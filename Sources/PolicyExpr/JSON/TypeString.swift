@@ -138,6 +138,9 @@ public enum TypeString {
         if name.contains(".") {
           throw error("protobuf message types are not supported: '\(name)'", code: .unsupported, at: start)
         }
+        if !parameters.isEmpty {
+          throw error("abstract type '\(name)' is not supported", code: .unsupported, at: start)
+        }
         throw error("unknown type '\(name)'", code: .unknown, at: start)
       }
     }

@@ -138,4 +138,25 @@ final class JSONReaderTests: XCTestCase {
     XCTAssertEqual(lines.map(\.number), [1, 4, 5])
     XCTAssertEqual(lines.map { String(decoding: bytes[$0.range], as: UTF8.self) }, ["{\"a\":1}", "[2]", "3"])
   }
+
+  /// Cases in the spirit of JSONTestSuite's `y_` (must accept) and `n_` (must reject) files.
+  func testAcceptsAndRejectsLikeRFC8259() {
+    let accepted = [
+      "[1E22]", "[-0]", "[1e-0]", "[0e1]", "[0E+1]", "[123e65]", " [] ", "{\"\":0}", "[[] ]", "[\"\\uDBFF\\uDFFF\"]",
+      "[\"\\u0061\\u30af\\u30EA\\u30b9\"]", "{\"a\":{\"b\":[true,false,null]}}", "\"\u{7F}\"", "[-123.456e-789]",
+      "[1.0e+28]", "\n[\n1\n]\n", "{\"a\":\"b\",\"A\":\"c\"}",
+    ]
+    for text in accepted {
+      XCTAssertNoThrow(try JSONReader.parse(text), text)
+    }
+    let rejected = [
+      "[1,]", "[,1]", "{\"a\":1,}", "[1 2]", "[-]", "[.123]", "[1.]", "[01]", "[-01]", "[1e]", "[1e+]", "[0x1]",
+      "[Infinity]", "[NaN]", "[+1]", "[\"\\x00\"]", "[tru]", "{'a':1}", "{\"a\" 1}", "[1]]", "[\"a", "[\"\t\"]",
+      "{\"a\":1 \"b\":2}", "[1,,2]", "{1:1}", "[\"\\u00\"]", "[\"\\uqqqq\"]", "[\u{FEFF}1]", "\u{FEFF}[1]", "[1.e1]",
+      "[2.e+3]", "[-.1]", "[1e1.5]", "{\"a\":}", "[truefalse]", "[nulll]", "[]x", "{}}", "", " ", "[\"\\\"]",
+    ]
+    for text in rejected {
+      XCTAssertThrowsError(try JSONReader.parse(text), text)
+    }
+  }
 }
