@@ -146,14 +146,17 @@ final class ObjectSchema: Sendable {
     self.nameRanges = ranges
   }
 
-  /// The slot of the field whose name is `key`, or `nil`.
-  @inline(__always) func slot(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+  /// The slot of the field whose name is `key`, or `nil`; `hint` is tried first (documents
+  /// usually list fields in declaration order).
+  @inline(__always) func slot(of key: UnsafeBufferPointer<UInt8>, hint: Int) -> Int? {
     nameBytes.withUnsafeBufferPointer { names in
-      for (slot, range) in nameRanges.enumerated() where range.count == key.count {
-        if key.count == 0 || memcmp(names.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0 {
-          return slot
-        }
+      @inline(__always) func matches(_ slot: Int) -> Bool {
+        let range = nameRanges[slot]
+        return range.count == key.count
+          && (key.count == 0 || memcmp(names.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0)
       }
+      if hint < nameRanges.count && matches(hint) { return hint }
+      for slot in nameRanges.indices where slot != hint && matches(slot) { return slot }
       return nil
     }
   }

@@ -168,5 +168,6 @@ public struct TypeStringError: Error, Sendable, Hashable, CustomStringConvertibl
     case unsupported = "type_unsupported"
   }
 
+  /// The same as ``message``.
   public var description: String { message }
 }
