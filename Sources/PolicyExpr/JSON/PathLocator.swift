@@ -35,8 +35,8 @@ struct PathLocator {
     var index = 0
     repeat {
       scanner.skipWhitespace()
-      if scanner.position >= target { return true }
       if isObject {
+        if scanner.position >= target { return true }
         guard scanner.peek == UInt8(ascii: "\"") else { return true }
         let token = try scanner.scanString()
         if scanner.position > target { return true }

@@ -159,4 +159,25 @@ final class JSONReaderTests: XCTestCase {
       XCTAssertThrowsError(try JSONReader.parse(text), text)
     }
   }
+
+  /// Strings are scanned eight bytes at a time; put each special byte at every position of a word.
+  func testSpecialBytesAtEveryPositionOfLongStrings() throws {
+    for p in 0..<20 {
+      let before = String(repeating: "a", count: p)
+      let after = String(repeating: "b", count: 11)
+      XCTAssertEqual(try JSONReader.parse("\"\(before)\\n\(after)\""), .string(before + "\n" + after), "\(p)")
+      XCTAssertEqual(try JSONReader.parse("\"\(before)\\\"\(after)\""), .string(before + "\"" + after), "\(p)")
+      XCTAssertEqual(try JSONReader.parse("\"\(before)é\u{7F}\(after)\""), .string(before + "é\u{7F}" + after), "\(p)")
+      XCTAssertEqual(try JSONReader.parse("\"\(before)\""), .string(before), "\(p)")
+      XCTAssertThrowsError(try JSONReader.parse("\"\(before)\u{1F}\(after)\""), "\(p)") { error in
+        XCTAssertEqual((error as? JSONError)?.offset, p + 1)
+      }
+      var invalid = Array("\"\(before)".utf8)
+      invalid += [0xFE]
+      invalid += Array("\(after)\"".utf8)
+      XCTAssertThrowsError(try JSONReader.parse(invalid), "\(p)") { error in
+        XCTAssertEqual((error as? JSONError)?.offset, p + 1)
+      }
+    }
+  }
 }

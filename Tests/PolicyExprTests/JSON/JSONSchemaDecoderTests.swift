@@ -250,7 +250,7 @@ final class JSONSchemaDecoderTests: XCTestCase {
     decoder.maxNesting = 2
     XCTAssertEqual(decoder.decode("[[1]]").map { _ in true }, .success(true))
     guard case .failure(let tooDeep) = decoder.decode("[[[1]]]") else { return XCTFail("expected failure") }
-    XCTAssertEqual(tooDeep.map(\.message), ["[0]: malformed JSON at 1:3: expected at most 2 nested arrays and objects, found deeper nesting"])
+    XCTAssertEqual(tooDeep.map(\.message), ["[0][0]: malformed JSON at 1:3: expected at most 2 nested arrays and objects, found deeper nesting"])
   }
 
   func testInvalidUTF8InStrings() {
@@ -281,5 +281,56 @@ final class JSONSchemaDecoderTests: XCTestCase {
     XCTAssertEqual(results.map(\.0), [1, 3])
     guard case .success = results[0].1, case .failure(let errors) = results[1].1 else { return XCTFail("results") }
     XCTAssertEqual(errors.count, 2)
+  }
+
+  func testPrettyPrintedDocumentAndEnumerations() {
+    let text = """
+      {
+        "request" : { "at" : "2026-10-01T11:30:00+02:00", "applicant" : "Supplier 17" },
+        "receivable" : {
+          "currency" : "EUR",
+          "confirmed_by_debtor" : true, "financed" : false,
+          "due_date" : "2026-12-31T00:00:00.250Z", "amount" : 100.10,
+          "creditor" : "Supplier \\u0031\\u0037", "debtor" : "ACME", "id" : "R-1"
+        }
+      }
+      """
+    guard case .object(let root)? = value(text, as: .object(Self.input)), case .object(let receivable)? = root.fields[0],
+      case .object(let request)? = root.fields[1]
+    else { return XCTFail("objects") }
+    guard case .string("EUR")? = receivable.fields[7], case .string("Supplier 17")? = receivable.fields[2],
+      case .timestamp(let due)? = receivable.fields[4], case .decimal(let amount)? = receivable.fields[3],
+      case .timestamp(let at)? = request.fields[1]
+    else { return XCTFail("\(receivable.fields)") }
+    XCTAssertEqual(due, Timestamp(seconds: 1_798_675_200, nanos: 250_000_000))
+    XCTAssertEqual(amount.description, "100.1")
+    XCTAssertEqual(at, Timestamp(seconds: 1_790_847_000))
+  }
+
+  func testCustomErrorCap() {
+    var decoder = JSONSchemaDecoder(.list(.bool))
+    decoder.maxErrors = 2
+    guard case .failure(let errors) = decoder.decode("[1, 2, 3, true]") else { return XCTFail("failure expected") }
+    XCTAssertEqual(errors.map(\.message), ["[0]: expected bool, found number 1", "[1]: expected bool, found number 2"])
+  }
+
+  func testOtherScalarMismatches() {
+    let type = ObjectType(
+      name: "t",
+      fields: [
+        .init(name: "b", type: .bytes, optional: true), .init(name: "d", type: .duration, optional: true),
+        .init(name: "n", type: .null, optional: true), .init(name: "s", type: .string, optional: true),
+      ])
+    XCTAssertEqual(
+      messages(#"{"b": "***", "d": "3 days", "n": 0, "s": {"x": [1, {"y": 2}]}}"#, as: .object(type)),
+      [
+        #"b: expected bytes (a base64 string), found string "***""#,
+        #"d: expected duration (a string such as "3.5s"), found string "3 days""#,
+        "n: expected null, found number 0",
+        "s: expected string, found object",
+      ])
+    let long = String(repeating: "x", count: 50)
+    XCTAssertEqual(messages("\"\(long)\\n\"", as: .int), ["expected int, found string \"\(String(repeating: "x", count: 40))…\""])
+    XCTAssertEqual(messages("\"a\\\"b\\u0001\"", as: .int), [#"expected int, found string "a\"b\u0001""#])
   }
 }
