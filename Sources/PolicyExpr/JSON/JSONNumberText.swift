@@ -107,7 +107,8 @@ enum JSONNumberText {
 
 extension JSONNumberText {
   /// Exact decimal text (optional sign, digits with at most one `.`, optional exponent) as a
-  /// ``DecimalNumber``, or `nil`; agrees with ``DecimalNumber/init(parsing:)``.
+  /// ``DecimalNumber``, or `nil`; agrees with ``DecimalNumber/init(parsing:)`` except that more
+  /// than ``maxDecimalDigits`` significant digits are rejected instead of rounded.
   ///
   /// Up to 19 significant digits without an exponent take a fast path that builds the decimal
   /// from an integer significand and a power of ten; the rest go through Foundation.
@@ -151,7 +152,25 @@ extension JSONNumberText {
     return DecimalNumber(value)
   }
 
+  /// The most significant digits a decimal keeps (Foundation's 128-bit mantissa); longer
+  /// inputs are rejected rather than rounded.
+  static let maxDecimalDigits = 38
+
   private static func slowDecimal(_ text: UnsafeBufferPointer<UInt8>) -> DecimalNumber? {
-    DecimalNumber(parsing: String(decoding: text, as: UTF8.self))
+    var first = -1
+    var last = -1
+    var position = 0
+    for b in text {
+      if b | 0x20 == UInt8(ascii: "e") { break }
+      let d = b &- UInt8(ascii: "0")
+      guard d < 10 else { continue }
+      if d != 0 {
+        if first < 0 { first = position }
+        last = position
+      }
+      position += 1
+    }
+    if first >= 0 && last - first + 1 > maxDecimalDigits { return nil }
+    return DecimalNumber(parsing: String(decoding: text, as: UTF8.self))
   }
 }

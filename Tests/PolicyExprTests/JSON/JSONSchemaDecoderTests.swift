@@ -108,7 +108,10 @@ final class JSONSchemaDecoderTests: XCTestCase {
       XCTAssertEqual(fast, slow, text)
       XCTAssertEqual(fast?.description, slow?.description, text)
     }
-    for bad in ["", "-", ".", "1.2.3", "1e", "abc", "1,5", " 1"] {
+    let digits38 = String(repeating: "9", count: 38)
+    var exact = digits38 + "000"
+    XCTAssertEqual(exact.withUTF8 { JSONNumberText.decimal($0) }?.description, digits38 + "000")
+    for bad in ["", "-", ".", "1.2.3", "1e", "abc", "1,5", " 1", digits38 + "1", "0." + digits38 + "1", "1e400"] {
       var copy = bad
       XCTAssertNil(copy.withUTF8 { JSONNumberText.decimal($0) }, bad)
     }
