@@ -80,17 +80,28 @@ enum JSONTimestamp {
     let days = timestamp.seconds >= 0 ? timestamp.seconds / 86_400 : (timestamp.seconds - 86_399) / 86_400
     let secondOfDay = Int(timestamp.seconds - days * 86_400)
     let (year, month, day) = civilFromDays(Int(days))
-    appendDigits(year, width: 4, to: &out)
-    out.append(UInt8(ascii: "-"))
-    appendDigits(month, width: 2, to: &out)
-    out.append(UInt8(ascii: "-"))
-    appendDigits(day, width: 2, to: &out)
-    out.append(UInt8(ascii: "T"))
-    appendDigits(secondOfDay / 3600, width: 2, to: &out)
-    out.append(UInt8(ascii: ":"))
-    appendDigits(secondOfDay / 60 % 60, width: 2, to: &out)
-    out.append(UInt8(ascii: ":"))
-    appendDigits(secondOfDay % 60, width: 2, to: &out)
+    var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &buffer) { text in
+      func put(_ value: Int, at start: Int, width: Int) {
+        var v = value
+        for i in stride(from: start + width - 1, through: start, by: -1) {
+          text[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v % 10)
+          v /= 10
+        }
+      }
+      put(year, at: 0, width: 4)
+      text[4] = UInt8(ascii: "-")
+      put(month, at: 5, width: 2)
+      text[7] = UInt8(ascii: "-")
+      put(day, at: 8, width: 2)
+      text[10] = UInt8(ascii: "T")
+      put(secondOfDay / 3600, at: 11, width: 2)
+      text[13] = UInt8(ascii: ":")
+      put(secondOfDay / 60 % 60, at: 14, width: 2)
+      text[16] = UInt8(ascii: ":")
+      put(secondOfDay % 60, at: 17, width: 2)
+      out.append(contentsOf: text[0..<19])
+    }
     appendFraction(Int(timestamp.nanos), fraction: fraction, to: &out)
     out.append(UInt8(ascii: "Z"))
   }
@@ -126,16 +137,13 @@ enum JSONTimestamp {
     appendDigits(value, width: width, to: &out)
   }
 
-  /// Appends a non-negative `value` zero-padded to `width` digits.
+  /// Appends a non-negative `value` zero-padded to `width` (1 through 18) digits.
   static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
-    var buffer: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    withUnsafeMutableBytes(of: &buffer) { digits in
-      var v = value
-      for i in stride(from: width - 1, through: 0, by: -1) {
-        digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-        v /= 10
-      }
-      out.append(contentsOf: digits[0..<width])
+    var divisor = 1
+    for _ in 1..<width { divisor *= 10 }
+    while divisor > 0 {
+      out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / divisor % 10))
+      divisor /= 10
     }
   }
 
