@@ -51,7 +51,21 @@ public struct JSONSchemaDecoder: Sendable {
     return copy.withUTF8 { decode(UnsafeRawBufferPointer($0)) }
   }
 
-  /// Decodes one document (for JSON Lines, one line's bytes; offsets are then within the line).
+  /// Decodes one record of JSON Lines input (see ``JSONLines``): error offsets count from the
+  /// start of `input` and error lines are the record's line number.
+  public func decode(_ line: JSONLine, in input: UnsafeRawBufferPointer) -> Result<Value, InputErrors> {
+    decode(UnsafeRawBufferPointer(rebasing: input[line.range])).mapError { errors in
+      InputErrors(
+        errors.map { error in
+          var located = error
+          located.offset += line.range.lowerBound
+          located.line += line.number - 1
+          return located
+        })
+    }
+  }
+
+  /// Decodes one document (offsets count from the start of `bytes`).
   public func decode(_ bytes: UnsafeRawBufferPointer) -> Result<Value, InputErrors> {
     var decoding = SchemaDecoding(JSONScanner(bytes.bindMemory(to: UInt8.self)), maxNesting: maxNesting, maxErrors: maxErrors)
     var value: Value?

@@ -278,12 +278,14 @@ final class JSONSchemaDecoderTests: XCTestCase {
     let text = Self.document + "\n\n" + #"{"receivable": 1, "request": 2}"# + "\n"
     let bytes = Array(text.utf8)
     let decoder = JSONSchemaDecoder(.object(Self.input))
-    let results = bytes.withUnsafeBytes { raw in
-      JSONLines(raw).map { line in (line.number, decoder.decode(UnsafeRawBufferPointer(rebasing: raw[line.range]))) }
-    }
+    let results = bytes.withUnsafeBytes { raw in JSONLines(raw).map { line in (line.number, decoder.decode(line, in: raw)) } }
     XCTAssertEqual(results.map(\.0), [1, 3])
     guard case .success = results[0].1, case .failure(let errors) = results[1].1 else { return XCTFail("results") }
-    XCTAssertEqual(errors.count, 2)
+    XCTAssertEqual(errors.map(\.message), ["receivable: expected object, found number 1", "request: expected object, found number 2"])
+    let secondRecord = Self.document.utf8.count + 2
+    XCTAssertEqual(errors.map(\.offset), [secondRecord + 15, secondRecord + 29])
+    XCTAssertEqual(errors.map(\.line), [3, 3])
+    XCTAssertEqual(errors.map(\.column), [16, 30])
   }
 
   func testPrettyPrintedDocumentAndEnumerations() {
