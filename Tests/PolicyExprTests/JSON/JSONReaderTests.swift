@@ -76,6 +76,10 @@ final class JSONReaderTests: XCTestCase {
       (#""\ud800\u0041""#, "1:8: expected a low surrogate escape after '\\uD800', found '\\u0041'"),
       (#""\udc00""#, "1:2: expected a high surrogate before '\\uDC00', found a lone low surrogate"),
       ("{\"a\": 1, \"a\": 2}", "1:10: expected distinct object keys, found a second 'a'"),
+      ("{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1,\"b\":2}",
+        "1:56: expected distinct object keys, found a second 'b'"),
+      ("{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1,\"i\":2}",
+        "1:56: expected distinct object keys, found a second 'i'"),
       ("\"é\" x", "1:5: expected end of input, found 'x'"),
     ]
     for (text, expected) in cases {

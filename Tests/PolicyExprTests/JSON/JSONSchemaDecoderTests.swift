@@ -338,4 +338,15 @@ final class JSONSchemaDecoderTests: XCTestCase {
     XCTAssertEqual(messages("\"\(long)\\n\"", as: .int), ["expected int, found string \"\(String(repeating: "x", count: 40))…\""])
     XCTAssertEqual(messages("\"a\\\"b\\u0001\"", as: .int), [#"expected int, found string "a\"b\u0001""#])
   }
+
+  func testWideObjects() {
+    let fields = (0..<70).map { ObjectType.Field(name: "f\($0)", type: .int, optional: $0 % 2 == 1) }
+    let type = ObjectType(name: "wide", fields: fields)
+    let even = (0..<70).filter { $0 % 2 == 0 }.reversed().map { "\"f\($0)\": \($0)" }.joined(separator: ", ")
+    guard case .object(let object)? = value("{\(even)}", as: .object(type)) else { return XCTFail("wide object") }
+    guard case .int(68)? = object.fields[68] else { return XCTFail("slot 68") }
+    XCTAssertNil(object.fields[69])
+    let missing = (0..<68).filter { $0 % 2 == 0 }.map { "\"f\($0)\": 1" }.joined(separator: ", ")
+    XCTAssertEqual(messages("{\(missing), \"f66\": 2}", as: .object(type)), ["f66: duplicate key", "f68: required field is missing"])
+  }
 }
