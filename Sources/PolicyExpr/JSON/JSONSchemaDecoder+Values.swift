@@ -173,14 +173,12 @@ struct SchemaDecoding {
       scanner.position += 1
       return .list(elements)
     }
-    var index = 0
     repeat {
       if let value = try decodeValue(element, depth: depth + 1) {
         if !failed { elements.append(value) }
       } else {
         failed = true
       }
-      index += 1
     } while try scanner.continueAfterElement(isObject: false)
     return failed ? nil : .list(elements)
   }
