@@ -368,4 +368,192 @@ final class PolicyDecoderDiagnosticsTests: XCTestCase {
          = hint: the first is on line 5
       """)
   }
+
+  func testMoreShapesAndNames() {
+    run([
+      Case(name: "rule sets an unknown output", yaml: #"""
+        policy: p
+        outputs:
+          advance: 1
+        rules:
+          - id: r
+            when: true
+            set: {advanse: 2}
+        """#, expected: """
+        policy.yaml:7:11: error[policy_invalid_value]: rule 'r' sets 'advanse', which is not an output
+           |     set: {advanse: 2}
+           |           ^~~~~~~
+           = hint: did you mean 'advance'?
+        """),
+      Case(name: "when not bool", yaml: #"""
+        policy: p
+        checks:
+          - id: c
+            when: 1
+            require: true
+            reason: x
+        """#, expected: """
+        policy.yaml:4:11: error[policy_expression_type]: when of check 'c' must be bool, found 'int'
+           |     when: 1
+           |           ^
+        """),
+      Case(name: "unterminated placeholder", yaml: #"""
+        policy: p
+        checks:
+          - id: c
+            require: true
+            reason: a ${x
+        """#, expected: """
+        policy.yaml:5:15: error[policy_invalid_value]: unterminated '${' in reason of check 'c'
+           |     reason: a ${x
+           |               ^
+        """),
+      Case(name: "unknown severity", yaml: #"""
+        policy: p
+        alerts:
+          - id: a
+            when: true
+            severity: critcal
+            message: m
+        """#, expected: """
+        policy.yaml:5:15: error[policy_invalid_value]: unknown severity 'critcal'
+           |     severity: critcal
+           |               ^~~~~~~
+           = hint: did you mean 'critical'?
+        """),
+      Case(name: "priority list missing", yaml: #"""
+        policy: p
+        inputs:
+          r: {n: int}
+        tables:
+          - id: t
+            hit: priority
+            inputs: [r.n]
+            outputs: [x]
+            rows: [["-", a]]
+        """#, expected: """
+        policy.yaml:5:9: error[policy_missing_key]: table 't' with hit policy 'priority' needs a 'priority' list of output values, highest first
+           |   - id: t
+           |         ^
+        """),
+      Case(name: "default width", yaml: #"""
+        policy: p
+        inputs:
+          r: {n: int}
+        tables:
+          - id: t
+            inputs: [r.n]
+            outputs: [x]
+            rows: [["-", 1]]
+            default: [1, 2]
+        """#, expected: """
+        policy.yaml:9:14: error[policy_table_error]: default of table 't' has 2 values, expected 1
+           |     default: [1, 2]
+           |              ^~~~~~
+        """),
+      Case(name: "folded expression second line", yaml: #"""
+        policy: p
+        inputs:
+          r: {n: int, s: string}
+        checks:
+          - id: c
+            require: >-
+              r.n > 0 &&
+              r.s > 1
+            reason: x
+        """#, expected: """
+        policy.yaml:8:7: error[expr_check_error]: found no matching overload for '_>_' applied to '(string, int)'
+           |       r.s > 1
+           |       ^~~~~~~
+        """),
+      Case(name: "quoted expression with escapes", yaml: #"""
+        policy: p
+        inputs:
+          r: {n: int, s: string}
+        outputs:
+          x: "r.s + \"\\t\" + r.n"
+        """#, expected: #"""
+        policy.yaml:5:6: error[expr_check_error]: found no matching overload for '_+_' applied to '(string, int)'
+           |   x: "r.s + \"\\t\" + r.n"
+           |      ^
+        """#),
+      Case(name: "bare word cell", yaml: #"""
+        policy: p
+        inputs:
+          r: {x: string}
+        tables:
+          - id: t
+            inputs: [r.x]
+            outputs: [o]
+            rows:
+              - [crane, 1]
+        """#, expected: """
+        policy.yaml:9:10: error[expr_check_error]: undeclared reference to 'crane'
+           |       - [crane, 1]
+           |          ^~~~~
+        """),
+      Case(name: "empty interval", yaml: #"""
+        policy: p
+        inputs:
+          r: {x: decimal}
+        tables:
+          - id: t
+            inputs: [r.x]
+            outputs: [o]
+            rows:
+              - ["[5..1]", 1]
+        """#, expected: """
+        policy.yaml:9:10: error[policy_table_error]: interval '[5..1]' is empty: its low end is above its high end
+           |       - ["[5..1]", 1]
+           |          ^~~~~~~~
+        """),
+      Case(name: "output named like a let", yaml: #"""
+        policy: p
+        let:
+          a: 1
+        outputs:
+          a: a
+        """#, expected: """
+        policy.yaml:5:3: error[policy_duplicate_id]: output 'a' has the same name as the let on line 3
+           |   a: a
+           |   ^
+        """),
+      Case(name: "let named like a constant", yaml: #"""
+        policy: p
+        constants:
+          a: 1
+        let:
+          a: 2
+        """#, expected: """
+        policy.yaml:5:3: error[policy_duplicate_id]: let 'a' has the same name as the constant on line 3
+           |   a: 2
+           |   ^
+        """),
+      Case(name: "three-let cycle", yaml: #"""
+        policy: p
+        let:
+          a: b
+          b: c
+          c: a
+          d: a
+        """#, expected: """
+        policy.yaml:3:3: error[policy_let_cycle]: values depend on each other in a cycle: a -> b -> c -> a
+           |   a: b
+           |   ^
+           = hint: break the cycle by computing one of them from inputs only
+        """),
+      Case(name: "double mixed with decimal", yaml: #"""
+        policy: p
+        inputs:
+          r: {x: decimal, d: double}
+        outputs:
+          y: r.x * r.d
+        """#, expected: """
+        policy.yaml:5:6: error[expr_check_error]: found no matching overload for '_*_' applied to '(decimal, double)'
+           |   y: r.x * r.d
+           |      ^~~~~~~~~
+           = hint: money never mixes with binary doubles: convert the double with decimal(x), or write the number as a literal
+        """),
+    ])
+  }
 }
