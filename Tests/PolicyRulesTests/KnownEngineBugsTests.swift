@@ -19,6 +19,7 @@ final class KnownEngineBugsTests: XCTestCase {
     inputNamedNowIsRejected()
     csvWithByteOrderMarkIsRead()
     malformedJSONArrayMessageHasOnePosition()
+    placeholderHasTheColumnType()
     // Last: on the current engine this one ends the test process.
     tableWithoutRowsIsAMissingKeyNotACrash()
   }
@@ -141,5 +142,28 @@ final class KnownEngineBugsTests: XCTestCase {
     _ = DryRun.run(p, input: Array(#"[{"app": 1}, "#.utf8), format: .json, options: DryRun.Options(),
                    emit: { _ in }, problem: { problems.append($0) })
     XCTAssertEqual(problems, ["line 1: malformed JSON at 1:14: expected a JSON value, found end of input"])
+  }
+
+  /// Bug 9: in an expression cell, `?` is typed `dyn`, not as its column, so a type error such as
+  /// `? + 1 == "XX"` on a string column loads and fails on every record at run time.
+  func placeholderHasTheColumnType() {
+    let (policy, diagnostics) = PolicyFixtures.load("""
+      policy: p
+      inputs:
+        merchant: {country: string}
+      tables:
+        - id: band
+          inputs: [merchant.country]
+          outputs: [grade]
+          rows:
+            - ['? + 1 == "XX"', B]
+          default: [C]
+      """)
+    XCTAssertNil(policy)
+    XCTAssertEqual(DiagnosticRenderer().render(diagnostics), """
+      policy.yaml:9:10: error[expr_check_error]: found no matching overload for '_+_' applied to '(string, int)'
+         |       - ['? + 1 == "XX"', B]
+         |          ^~~~~
+      """)
   }
 }
