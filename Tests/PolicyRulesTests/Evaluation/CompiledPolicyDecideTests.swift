@@ -296,4 +296,17 @@ final class CompiledPolicyDecideTests: XCTestCase {
     XCTAssertEqual(d.version.count, 64)
     XCTAssertEqual(d.version, SHA256.hex(Array(Self.loans.utf8)))
   }
+
+  /// Failed and unevaluable checks in the trace, with the values their operands had.
+  func testTraceOfFailedAndErrorChecks() {
+    guard let p = PolicyFixtures.compile(Self.failClosed),
+      let d = PolicyFixtures.decide(p, #"{"app": {"amount": "1000.00", "income": "1.00", "count": 0, "note": "ok"}}"#, explain: true)
+    else { return }
+    let checks = d.trace?.checks.map { c in "\(c.id) \(c.status) " + c.values.map { "\($0.text)=\($0.value)" }.joined(separator: ", ") }
+    XCTAssertEqual(checks, [
+      "ratio failed app.amount / app.income=1000",
+      "note-present passed app.note=ok",
+      "per-item error per_item=error: division by zero",
+    ])
+  }
 }
