@@ -20,6 +20,7 @@ final class KnownEngineBugsTests: XCTestCase {
     csvWithByteOrderMarkIsRead()
     malformedJSONArrayMessageHasOnePosition()
     placeholderHasTheColumnType()
+    errorInARuleSetIsLocatedInTheSet()
     // Last: on the current engine this one ends the test process.
     tableWithoutRowsIsAMissingKeyNotACrash()
   }
@@ -165,5 +166,16 @@ final class KnownEngineBugsTests: XCTestCase {
          |       - ['? + 1 == "XX"', B]
          |          ^~~~~
       """)
+  }
+
+  /// Bug 10: an evaluation error in a rule's `set` expression is located at the rule's `when`
+  /// (`policy.yaml:8:11`), not in the `set` expression (`policy.yaml:9:17`): the failure maps the
+  /// set expression's node through the `when` expression's ranges.
+  func errorInARuleSetIsLocatedInTheSet() {
+    guard let p = PolicyFixtures.compile(CompiledPolicyDecideTests.ruleErrors),
+      let d = PolicyFixtures.decide(p, #"{"app": {"amount": "3000", "parts": 0, "ok": true}}"#)
+    else { return }
+    XCTAssertEqual(d.errors.first?.source, "rule split")
+    XCTAssertEqual(d.errors.first?.location, "policy.yaml:9:17")
   }
 }

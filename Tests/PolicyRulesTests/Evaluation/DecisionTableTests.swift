@@ -226,6 +226,10 @@ final class DecisionTableTests: XCTestCase {
       cell("3", "int", [("3", yes), ("4", no)]),
       cell(#""1, 2, 3""#, "int", [("2", yes), ("4", no)]),
       cell("true", "bool", [("true", yes), ("false", no)]),
+      cell(#""[0.1..0.3]""#, "double", [("0.1", yes), ("0.3", yes), ("0.30000000000000004", no), ("0.05", no)]),
+      cell("-5", "int", [("-5", yes), ("5", no)]),
+      cell(#"'>= timestamp("2026-01-01T00:00:00Z")'"#, "timestamp", [(#""2026-01-01T00:00:00Z""#, yes), (#""2025-12-31T23:59:59Z""#, no)]),
+      cell(#"'< duration("24h")'"#, "duration", [(#""23h59m""#, yes), (#""24h""#, no)]),
     ])
   }
 

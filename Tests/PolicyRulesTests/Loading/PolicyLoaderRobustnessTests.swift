@@ -161,4 +161,15 @@ final class PolicyLoaderRobustnessTests: XCTestCase {
         """),
     ])
   }
+
+  func testMissingFileIsAFileError() {
+    let (policy, diagnostics) = PolicyLoader.load(path: "/nonexistent/policy.yaml")
+    XCTAssertNil(policy)
+    XCTAssertEqual(DiagnosticRenderer().render(diagnostics), """
+      /nonexistent/policy.yaml:1:1: error[policy_file_error]: cannot read '/nonexistent/policy.yaml'
+         | 
+         | ^
+      """)
+    XCTAssertEqual(PolicyLoader.policyFiles(at: "/nonexistent/x.yaml"), ["/nonexistent/x.yaml"])
+  }
 }
