@@ -178,6 +178,21 @@ final class DecisionTableTests: XCTestCase {
           - ["< 20", b]
           - ["< 30", c]
         """, expect: [("5", "3"), ("25", "1"), ("40", "0")]),
+      Case(name: "output cells", type: "decimal", body: """
+        outputs: [{name: v, type: decimal}]
+        rows:
+          - ["< 10", =limit * 2]
+          - ["< 20", =r.x + 0.005]
+          - ["< 30", 7]
+        default: [0.10]
+        """, expect: [("5", "300.00"), ("15", "15.005"), ("25", "7"), ("35", "0.10")]),
+      Case(name: "text output cells", type: "decimal", body: """
+        outputs: [label]
+        rows:
+          - ["< 10", gold]
+          - ["< 20", "silver"]
+          - ["< 30", '"bronze"']
+        """, expect: [("5", "gold"), ("15", "silver"), ("25", "\"bronze\"")]),
       Case(name: "two outputs read as a record", type: "decimal", body: """
         outputs: [grade, {name: multiplier, type: decimal}]
         rows:
