@@ -371,4 +371,34 @@ final class CompiledPolicyDecideTests: XCTestCase {
     }
     XCTAssertEqual(results.withLock { $0 }, serial)
   }
+
+  /// A policy whose one check is `require` over a nested loop on a 750-element constant list
+  /// (more than half the evaluation budget per loop), written either through a `let` or inline.
+  static func costly(_ require: String) -> String {
+    let list = "[" + (1...750).map(String.init).joined(separator: ", ") + "]"
+    return """
+      policy: costly
+      constants:
+        l: \(list)
+      let:
+        heavy: l.all(x, l.all(y, x + y >= 0))
+      checks:
+        - id: c
+          require: \(require)
+          reason: r
+      """
+  }
+
+  /// A `let` is evaluated at most once per decision: four uses in one expression cost one
+  /// evaluation, while the same loop written out twice crosses the evaluation budget.
+  func testLetIsEvaluatedAtMostOnce() {
+    let loop = "l.all(x, l.all(y, x + y >= 0))"
+    guard let viaLet = PolicyFixtures.compile(Self.costly("heavy && heavy && heavy && heavy")),
+      let inline = PolicyFixtures.compile(Self.costly(loop + " && " + loop))
+    else { return }
+    let empty = { (p: CompiledPolicy) in ObjectValue(type: p.inputType, fields: Array(repeating: nil, count: p.inputType.fields.count)) }
+    XCTAssertEqual(PolicyFixtures.summary(viaLet.decide(empty(viaLet))), "approved")
+    XCTAssertEqual(PolicyFixtures.summary(inline.decide(empty(inline))),
+                   "error; errors: check c: evaluation cost exceeded the limit of 1000000 @policy.yaml:8:14")
+  }
 }
