@@ -146,4 +146,48 @@ final class DryRunTests: XCTestCase {
     XCTAssertEqual(InputRecords.format(path: "-", bytes: Array("\n{}".utf8)), .jsonl)
     XCTAssertEqual(InputRecords.format(path: "-", bytes: Array("a,b".utf8)), .csv)
   }
+
+  /// Dotted headers build nested records; a list column takes JSON; a string column keeps leading
+  /// zeros; CSV text is never coerced into a bool or int of another spelling.
+  func testCSVNestedRecordsListsAndStrictScalars() {
+    guard let p = PolicyFixtures.compile("""
+      policy: nested
+      inputs:
+        app:
+          id: string
+          ok: bool
+          n: int
+          tags: list(string)
+          address: {city: string, zip: string}
+          at: timestamp
+      outputs:
+        city: app.address.city
+        tags: size(app.tags)
+        n: app.n + 1
+        ok: app.ok
+        zip: app.address.zip
+      """) else { return }
+    var options = DryRun.Options()
+    options.format = .csv
+    var output: [UInt8] = []
+    var problems: [String] = []
+    let csv = #"""
+      app.id,app.ok,app.n,app.tags,app.address.city,app.address.zip,app.at
+      A,true,3,"[""x"",""y""]",Berlin,01234,2026-01-01T00:00:00Z
+      B,TRUE,3.0,[],Köln,5,2026-01-01T00:00:00Z
+      C,false,-7,[],Paris,007,2026-01-01
+      """#
+    let summary = DryRun.run(p, input: Array(csv.utf8), format: .csv, options: options, emit: { output += $0 }, problem: { problems.append($0) })
+    XCTAssertEqual(String(decoding: output, as: UTF8.self), """
+      line,decision,reasons,city,tags,n,ok,zip
+      2,approved,,Berlin,2,4,true,01234
+
+      """)
+    XCTAssertEqual(problems, [
+      #"line 3: app.ok: expected bool, found string "TRUE"; app.n: expected int, found number 3.0"#,
+      #"line 4: app.at: expected timestamp (an RFC 3339 string), found string "2026-01-01""#,
+    ])
+    XCTAssertEqual(summary.records, 1)
+    XCTAssertEqual(summary.badRecords, 2)
+  }
 }
