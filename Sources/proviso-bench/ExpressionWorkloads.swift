@@ -26,7 +26,7 @@ enum ExpressionWorkloads {
     struct Req { var applicant: String; var at: Timestamp }
     let hr = Rec(amount: DecimalNumber(250_000 as Int64), creditor: "SUP-0017", financed: false, due: due), hq = Req(applicant: "SUP-0017", at: at)
     @inline(never) func handE1(_ r: Rec, _ q: Req) -> Bool { r.amount > DecimalNumber.zero && r.creditor == q.applicant && !r.financed && q.at < r.due }
-    let e1base = measure(batch: 200_000) { if handE1(hr, hq) { ok &+= 1 } }
+    let e1base = measure(batch: 200_000) { if handE1(opaque(hr), opaque(hq)) { ok &+= 1 } }
     results.append(BenchResult(name: "expr.e1", nsPerOp: e1ns, baselineNs: e1base, extra: [("goal_ns", "100")]))
 
     // expr.all10
@@ -40,7 +40,7 @@ enum ExpressionWorkloads {
     let allns = measure(batch: 100_000) { if case .bool(true)? = try? p2!.evaluate(a2) { ok &+= 1 } }
     let qtys = (1...10).map { Int64($0) }
     @inline(never) func handAll(_ xs: [Int64]) -> Bool { xs.allSatisfy { $0 > 0 } }
-    let allbase = measure(batch: 100_000) { if handAll(qtys) { ok &+= 1 } }
+    let allbase = measure(batch: 100_000) { if handAll(opaque(qtys)) { ok &+= 1 } }
     results.append(BenchResult(name: "expr.all10", nsPerOp: allns, baselineNs: allbase, extra: [("goal_ns", "300")]))
 
     // expr.ternary10: a 10-branch chain on three inputs.
@@ -56,7 +56,7 @@ enum ExpressionWorkloads {
       for i in 0..<9 where x < Int64(i * 10) { return Int64(i) }
       return y > 5 && z == "gold" ? 10 : 11
     }
-    let ternbase = measure(batch: 200_000) { if handTernary(95, 7, "gold") == 10 { ok &+= 1 } }
+    let ternbase = measure(batch: 200_000) { if handTernary(opaque(95), opaque(7), opaque("gold")) == 10 { ok &+= 1 } }
     results.append(BenchResult(name: "expr.ternary10", nsPerOp: ternns, baselineNs: ternbase, extra: [("goal_ns", "150")]))
 
     // expr.compile.e1: parse + check + plan.

@@ -16,7 +16,7 @@ enum PolicyWorkloads {
     let plain = measure(batch: 50_000) { if policy.decide(input).outcome == .approved { ok &+= 1 } }
     let traced = measure(batch: 20_000) { if policy.decide(input, explain: true).outcome == .approved { ok &+= 1 } }
     let hand = HandWrittenReceivable()
-    let handNs = measure(batch: 50_000) { if hand.decide(input).approved { ok &+= 1 } }
+    let handNs = measure(batch: 50_000) { if hand.decide(opaque(input)).approved { ok &+= 1 } }
     results.append(BenchResult(name: "decision.receivable", nsPerOp: plain, baselineNs: handNs, extra: [("goal_ns", "1000")]))
     results.append(BenchResult(name: "decision.receivable.trace", nsPerOp: traced, baselineNs: handNs, extra: [("goal_ns", "3000")]))
     let bytes = Array(doc.utf8)

@@ -4,10 +4,13 @@
 /// cheap to create and not shared. Slots below ``Environment/variables``'s count hold declared
 /// variables; the rest are comprehension locals.
 public final class Activation {
-  /// Values by slot.
-  public var values: [Value]
+  /// Values by slot. A raw buffer, not an array: reading a slot must not retain the storage.
+  public let values: UnsafeMutablePointer<Value>
   /// Whether a variable slot holds its value yet; lazy slots are filled by ``resolver``.
-  public var ready: [Bool]
+  public let ready: UnsafeMutablePointer<Bool>
+  /// The number of slots in ``values`` (variables, then locals).
+  public let slotCount: Int
+  let variableCount: Int
   /// Computes a lazy variable (a policy's `let`) on first use.
   public var resolver: ((Int, Activation) throws(EvalError) -> Value)?
   /// Cost spent so far; evaluation fails once it passes ``costLimit``.
@@ -25,12 +28,22 @@ public final class Activation {
 
   /// An activation with `variableCount` variable slots (all ready) and room for `localCount` locals.
   public init(variableCount: Int, localCount: Int, limits: Limits = .default) {
-    values = Array(repeating: .null, count: variableCount + localCount)
-    ready = Array(repeating: true, count: variableCount)
+    slotCount = variableCount + localCount
+    self.variableCount = variableCount
+    values = .allocate(capacity: max(1, slotCount))
+    values.initialize(repeating: .null, count: max(1, slotCount))
+    ready = .allocate(capacity: max(1, variableCount))
+    ready.initialize(repeating: true, count: max(1, variableCount))
     localBase = variableCount
     localErrors = Array(repeating: nil, count: localCount)
     self.limits = limits
     costLimit = limits.maxEvaluationCost
+  }
+
+  deinit {
+    values.deinitialize(count: max(1, slotCount))
+    values.deallocate()
+    ready.deallocate()
   }
 
   /// Sets a variable.

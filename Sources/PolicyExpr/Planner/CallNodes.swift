@@ -62,6 +62,11 @@ final class DispatchNode: Interpretable {
     var vs: [Value] = []
     vs.reserveCapacity(args.count)
     for x in args { vs.append(try x.eval(a)) }
+    return try call(vs)
+  }
+
+  /// Chooses the overload from the runtime kinds of `vs` and calls it.
+  func call(_ vs: [Value]) throws(EvalError) -> Value {
     for o in overloads where zip(o.params, vs).allSatisfy({ $1.conforms(to: $0) }) {
       do { return try o.implementation.call(vs) } catch { throw error.at(id) }
     }
