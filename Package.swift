@@ -40,7 +40,7 @@ let package = Package(
     .testTarget(name: "PolicyExprTests", dependencies: ["PolicyExpr"]),
     .testTarget(name: "ConformanceTests", dependencies: ["PolicyExpr"], exclude: ["skip-list.txt"]),
     .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"], exclude: ["Fixtures"]),
-    .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"]),
+    .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"], exclude: ["Golden"]),
     .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
   ],
   swiftLanguageModes: [.v6]

@@ -14,6 +14,19 @@ extension TypeChecker {
     return resolveCall(id, function, receiver: true, [target] + args)
   }
 
+  /// Records literals (and their negations) as exact decimals.
+  mutating func markDecimal(_ literalIDs: [NodeID], in args: [Expr]) {
+    for lit in literalIDs {
+      decimalLiterals.insert(lit)
+      set(lit, .decimal)
+    }
+    for a in args {
+      if case .call("-_", nil, _) = a.kind, literalIDs.contains(a.id), let neg = env.functions["-_"] {
+        overloads[a.id] = neg.overloads.filter { $0.params == [.decimal] }
+      }
+    }
+  }
+
   /// A double literal, possibly negated, that a decimal context may take exactly.
   func decimalCandidate(_ e: Expr) -> [NodeID]? {
     switch e.kind {
@@ -34,32 +47,24 @@ extension TypeChecker {
       error(id, "undeclared reference to '\(name)'", hint: hint)
       return .error
     }
-    var matches = candidates(decl, receiver: receiver, argTypes)
-    if matches.isEmpty, argTypes.contains(.decimal) {
-      // Proviso's decimal rule: literals next to a decimal are exact decimals.
+    var matches: [(overload: Overload, result: CELType)] = []
+    if argTypes.contains(.decimal) {
+      // Proviso's decimal rule: a number literal in a call with a decimal argument is an exact
+      // decimal taken from its source text (`amount * 0.9`, `c ? amount : 0.00`).
       var converted = argTypes
       var literalIDs: [NodeID] = []
       for (i, a) in args.enumerated() where argTypes[i] == .double {
         if let ids = decimalCandidate(a) { converted[i] = .decimal; literalIDs += ids }
       }
       if !literalIDs.isEmpty {
-        let retry = candidates(decl, receiver: receiver, converted)
-        if !retry.isEmpty {
-          matches = retry
+        matches = candidates(decl, receiver: receiver, converted)
+        if !matches.isEmpty {
           argTypes = converted
-          for lit in literalIDs {
-            decimalLiterals.insert(lit)
-            set(lit, .decimal)
-          }
-          // Negations of converted literals now negate decimals.
-          for (i, a) in args.enumerated() where converted[i] == .decimal {
-            if case .call("-_", nil, _) = a.kind, let neg = env.functions["-_"] {
-              overloads[a.id] = neg.overloads.filter { $0.params == [.decimal] }
-            }
-          }
+          markDecimal(literalIDs, in: args)
         }
       }
     }
+    if matches.isEmpty { matches = candidates(decl, receiver: receiver, argTypes) }
     if dynamic {
       let all = decl.overloads.filter { $0.isReceiver == receiver && $0.params.count == args.count }
       if !all.isEmpty, matches.isEmpty || matches.count < all.count {

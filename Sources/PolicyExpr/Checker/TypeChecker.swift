@@ -65,8 +65,17 @@ public struct TypeChecker {
     case .call(let function, let target, let args):
       return set(e.id, visitCall(e.id, function, target, args))
     case .list(let elements):
+      var types = elements.map { visit($0) }
+      if types.contains(.decimal) {
+        // `[price, 0.00]`: number literals beside a decimal are decimals, as in calls.
+        var ids: [NodeID] = []
+        for (i, x) in elements.enumerated() where types[i] == .double {
+          if let lit = decimalCandidate(x) { ids += lit; types[i] = .decimal }
+        }
+        if !ids.isEmpty { markDecimal(ids, in: elements) }
+      }
       var elem: CELType? = nil
-      for x in elements { elem = join(elem, visit(x)) }
+      for t in types { elem = join(elem, t) }
       return set(e.id, .list(elem ?? .dyn))
     case .map(let entries):
       var k: CELType? = nil, v: CELType? = nil
@@ -314,16 +323,20 @@ public func closestName(_ name: String, among candidates: [String]) -> String? {
   return best?.0
 }
 
+/// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps
+/// (`wehn` is one edit from `when`).
 func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
   if a.isEmpty { return b.count }
   if b.isEmpty { return a.count }
-  var prev = Array(0...b.count), cur = Array(repeating: 0, count: b.count + 1)
+  var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+  for i in 0...a.count { d[i][0] = i }
+  for j in 0...b.count { d[0][j] = j }
   for i in 1...a.count {
-    cur[0] = i
     for j in 1...b.count {
-      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      let cost = a[i - 1] == b[j - 1] ? 0 : 1
+      d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
     }
-    swap(&prev, &cur)
   }
-  return prev[b.count]
+  return d[a.count][b.count]
 }

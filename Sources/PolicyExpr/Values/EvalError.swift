@@ -9,6 +9,9 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
   public var message: String
   /// The node that failed, for locating the error in the source.
   public var node: NodeID
+  /// The failing node's range in the file that embeds the expression, once an embedding layer
+  /// has located it (an error inside a policy's `let` is located there, not where it is used).
+  public var fileRange: SourceRange?
 
   /// Stable kinds of runtime errors.
   public enum Kind: String, Sendable, Hashable {
@@ -29,7 +32,7 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
 
   /// Creates an error.
   public init(_ kind: Kind, _ message: String, node: NodeID = .none) {
-    self.kind = kind; self.message = message; self.node = node
+    self.kind = kind; self.message = message; self.node = node; self.fileRange = nil
   }
 
   public var description: String { message }

@@ -32,6 +32,9 @@ extension PolicyCompiler {
       // `?` is the column's value: it becomes the hidden variable `_` (same length, same positions).
       let replaced = String(decoding: bytes[lo..<hi].map { $0 == UInt8(ascii: "?") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
       let src = ExpressionSource(text: replaced, mapping: shifted(s.mapping, base), range: node.range)
+      // `?` (the hidden `_`) has the column's type while this cell is checked.
+      env.declare("_", inputType)
+      defer { env.declare("_", .dyn) }
       guard let e = compile(src, expecting: .bool, what: "cell of table '\(table)'") else { return nil }
       return .expression(e)
     }
@@ -99,11 +102,23 @@ extension PolicyCompiler {
             hint: "for example \"? > \(text)\"")
       return nil
     }
-    if case .double = v, inputType == .decimal || inputType == .int, let d = DecimalNumber(parsing: text.hasPrefix("-") ? text : text) {
-      return .decimal(d)
+    // A number next to a decimal column is taken exactly from its text, as in expressions.
+    if case .double = v, inputType == .decimal || inputType == .int, let d = DecimalNumber(parsing: text) { return .decimal(d) }
+    if !Self.comparable(v.runtimeType, inputType) {
+      error(.policyTableError, "cell operand '\(text)' is a \(v.kindName), but the column is \(inputType)", src.mapping.fileRange(SourceRange(start: 0, end: Int32(text.utf8.count))))
+      return nil
     }
-    if case .double = v, inputType == .decimal || inputType == .int, text.hasPrefix("-"), let d = DecimalNumber(parsing: text) { return .decimal(d) }
     return v
+  }
+
+  /// Whether a cell constant of type `c` can be compared with a column of type `column`.
+  static func comparable(_ c: CELType, _ column: CELType) -> Bool {
+    switch (c, column) {
+    case (_, .dyn), (.dyn, _), (.null, _): return true
+    case _ where c.isNumeric && column.isNumeric: return true
+    case (.list, .list), (.map, .map): return true
+    default: return c.runtimeName == column.runtimeName
+    }
   }
 
   static func hasPlaceholder(_ bytes: ArraySlice<UInt8>) -> Bool {

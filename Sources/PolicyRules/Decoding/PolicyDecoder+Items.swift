@@ -48,7 +48,8 @@ extension PolicyDecoder {
   mutating func table(_ node: YAMLNode) -> DecisionTableSpec? {
     guard let f = keys(node, ["id", "hit", "inputs", "outputs", "rows", "default", "priority", "description"],
                        required: ["id", "inputs", "outputs", "rows"], context: "table"),
-      let idNode = f["id"], let id = identifier(idNode, what: "table id")
+      let idNode = f["id"], let id = identifier(idNode, what: "table id"),
+      let inputsNode = f["inputs"], let outputsNode = f["outputs"], let rowsNode = f["rows"]
     else { return nil }
     var hit = HitPolicy.first
     if let h = f["hit"] {
@@ -60,8 +61,8 @@ extension PolicyDecoder {
         error(.policyInvalidValue, "unknown hit policy '\(h.scalar?.value ?? "")'", h.range, hint: hint)
       }
     }
-    let inputs = list(f["inputs"]!, context: "inputs of table '\(id)'") { d, n in d.expression(n, what: "input of table '\(id)'") }
-    let outputs: [(name: String, type: CELType?)] = list(f["outputs"]!, context: "outputs of table '\(id)'") { d, n in
+    let inputs = list(inputsNode, context: "inputs of table '\(id)'") { d, n in d.expression(n, what: "input of table '\(id)'") }
+    let outputs: [(name: String, type: CELType?)] = list(outputsNode, context: "outputs of table '\(id)'") { d, n in
       if n.scalar != nil { return d.variableName(n, what: "output name").map { ($0, nil) } }
       guard let o = d.keys(n, ["name", "type"], required: ["name"], context: "output of table '\(id)'"),
         let nameNode = o["name"], let name = d.variableName(nameNode, what: "output name")
@@ -75,7 +76,7 @@ extension PolicyDecoder {
     }
     var rows: [[YAMLNode]] = [], rowRanges: [SourceRange] = []
     let width = inputs.count + outputs.count
-    for row in f["rows"]!.sequence ?? [] {
+    for row in rowsNode.sequence ?? [] {
       guard let cells = row.sequence else {
         error(.policyTableError, "a row of table '\(id)' must be a list of cells", row.range, hint: "write rows as [\"< 0.02\", \"-\", 1.30]")
         continue
@@ -86,7 +87,7 @@ extension PolicyDecoder {
       }
       rows.append(cells); rowRanges.append(row.range)
     }
-    if f["rows"]!.sequence == nil { error(.policyTableError, "rows of table '\(id)' must be a list", f["rows"]!.range) }
+    if rowsNode.sequence == nil { error(.policyTableError, "rows of table '\(id)' must be a list", rowsNode.range) }
     var defaults: [YAMLNode]? = nil
     if let d = f["default"] {
       defaults = d.sequence ?? [d]

@@ -44,7 +44,10 @@ extension PolicyDecoder {
       return nil
     }
     let keys = pairs.compactMap { $0.key.scalar?.value }
-    let isSpec = !keys.isEmpty && keys.allSatisfy { Self.fieldSpecKeys.contains($0) } && !keys.contains("fields") || keys == ["fields"]
+    // The long form names its parts (`{type: ..., optional: true}`, `{fields: {...}, optional: true}`);
+    // any other mapping is a nested record whose keys are field names.
+    let isSpec = !keys.isEmpty && keys.allSatisfy { Self.fieldSpecKeys.contains($0) }
+      && keys.contains { ["type", "enum", "list", "fields"].contains($0) }
     guard isSpec else { return (.record(recordFields(node, context: context)), false) }
     let f = self.keys(node, Self.fieldSpecKeys, context: context) ?? [:]
     let optional = f["optional"]?.bool ?? false

@@ -32,7 +32,14 @@ public struct PolicyDecoder {
     var p = Policy(id: "", inputs: [], constants: [], lets: [], models: [], regions: [], checks: [], tables: [], rules: [], alerts: [], outputs: [], tests: [], file: file)
     if let n = fields["policy"], let id = identifier(n, what: "policy id") { p.id = id }
     p.description = fields["description"].flatMap { string($0, what: "description") }
-    if let n = fields["inputs"] { p.inputs = recordFields(n, context: "inputs") }
+    if let n = fields["inputs"] {
+      p.inputs = recordFields(n, context: "inputs")
+      if let now = p.inputs.first(where: { $0.name == "now" }) {
+        error(.policyInvalidValue, "'now' is reserved: it is the evaluation time, given in the input document or with --now", now.range,
+              hint: "remove the input 'now' and read the time as 'now' (a timestamp)")
+        p.inputs.removeAll { $0.name == "now" }
+      }
+    }
     if let n = fields["constants"] { p.constants = constants(n) }
     if let n = fields["let"] { p.lets = namedExpressions(n, context: "let") }
     if let n = fields["models"] { p.models = references(n, context: "models") }
@@ -76,7 +83,8 @@ public struct PolicyDecoder {
     for i in p.inputs { name("input", i.name, i.range, into: &self) }
     for c in p.constants { name("constant", c.name, c.range, into: &self) }
     for l in p.lets { name("let", l.name, l.range, into: &self) }
-    for t in p.tables { name("table", t.variableName, t.range, into: &self) }
+    var tableNames = Set<String>()
+    for t in p.tables where tableNames.insert(t.variableName).inserted { name("table", t.variableName, t.range, into: &self) }
     for o in p.outputs { name("output", o.name, o.range, into: &self) }
   }
 

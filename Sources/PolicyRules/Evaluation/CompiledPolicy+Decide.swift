@@ -27,10 +27,11 @@ extension CompiledPolicy {
 
     for c in checks {
       var status = "passed"
+      a.cost = 0  // the cost budget is per expression, as documented
       do throws(EvalError) {
-        if let when = c.when, case .bool(false) = try when.program.evaluate(a) {
+        if let when = c.when, case .bool(false) = try located(when, { () throws(EvalError) in try when.program.evaluate(a) }) {
           status = "skipped"
-        } else if case .bool(true) = try c.require.program.evaluate(a) {
+        } else if case .bool(true) = try located(c.require, { () throws(EvalError) in try c.require.program.evaluate(a) }) {
           status = "passed"
         } else {
           status = "failed"
@@ -39,7 +40,7 @@ extension CompiledPolicy {
       } catch {
         status = "error"
         checkErrors = true
-        d.errors.append(failure("check \(c.id)", error, c.when.map { w in error.node == .none ? c.require : w } ?? c.require))
+        d.errors.append(failure("check \(c.id)", error, c.require))
       }
       if trace != nil {
         trace!.checks.append(.init(id: c.id, status: status, expression: c.require.text, values: operandValues(c.operands, a)))
@@ -48,6 +49,7 @@ extension CompiledPolicy {
 
     var outputFailed = false
     for o in outputs {
+      a.cost = 0
       do { _ = try a.variable(o.slot) } catch {
         outputFailed = true
         d.errors.append(failure("output \(o.name)", error, o.expression))
@@ -57,11 +59,13 @@ extension CompiledPolicy {
     for r in rules {
       var fired = false
       var changes: [(String, String)] = []
+      a.cost = 0
       do throws(EvalError) {
         if case .bool(true) = try r.when.program.evaluate(a) {
           fired = true
           for set in r.sets {
-            let v = try set.expression.program.evaluate(a)
+            a.cost = 0
+            let v = try located(set.expression) { () throws(EvalError) in try set.expression.program.evaluate(a) }
             a.set(set.slot, v)
             if trace != nil { changes.append((set.name, v.displayText)) }
           }
@@ -82,6 +86,7 @@ extension CompiledPolicy {
 
     for al in alerts {
       var fired = false
+      a.cost = 0
       do {
         if case .bool(true) = try al.when.program.evaluate(a) {
           fired = true
@@ -118,7 +123,7 @@ extension CompiledPolicy {
   }
 
   func failure(_ source: String, _ error: EvalError, _ e: CompiledExpression) -> Decision.Failure {
-    let range = error.node == .none ? e.source.range : e.fileRange(of: error)
+    let range = error.fileRange ?? (error.node == .none ? e.source.range : e.fileRange(of: error))
     let loc = policy.file.location(of: range.start)
     return Decision.Failure(source: source, message: error.message, location: "\(policy.file.path):\(loc.line):\(loc.column)")
   }
@@ -131,18 +136,31 @@ extension CompiledPolicy {
     -> @Sendable (Int, Activation) throws(EvalError) -> Value
   {
     return { slot, a throws(EvalError) in
-      if let e = lets[slot] { return try e.program.evaluate(a) }
+      if let e = lets[slot] { return try located(e) { () throws(EvalError) in try e.program.evaluate(a) } }
       if let t = tableBySlot[slot] {
         var matched: [Int] = []
         defer { (a.context as? TableLog)?.rows[slot] = matched }
         return try tables[t].evaluate(a, matched: &matched)
       }
-      if let o = outputBySlot[slot] { return try outputs[o].expression.program.evaluate(a) }
+      if let o = outputBySlot[slot] {
+        let e = outputs[o].expression
+        return try located(e) { () throws(EvalError) in try e.program.evaluate(a) }
+      }
       if names.indices.contains(slot), names[slot] == "now" {
         throw EvalError(.undeclared, "'now' is not set: pass it in the input or with --now")
       }
       throw EvalError(.noSuchField, "input '\(names.indices.contains(slot) ? names[slot] : "?")' is absent")
     }
+  }
+}
+
+/// Runs `body`; an error it throws is located in `e`'s part of the file unless already located.
+@inline(__always)
+func located(_ e: CompiledExpression, _ body: () throws(EvalError) -> Value) throws(EvalError) -> Value {
+  do { return try body() } catch {
+    var located = error
+    if located.fileRange == nil { located.fileRange = error.node == .none ? e.source.range : e.fileRange(of: error) }
+    throw located
   }
 }
 

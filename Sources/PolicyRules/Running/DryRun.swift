@@ -24,6 +24,8 @@ public struct DryRun {
     public var alerts: [String: Int] = [:]
     /// Numeric output values by output name (for min / median / p90 / max).
     public var numeric: [String: [Double]] = [:]
+    /// The largest number of decimal places seen per decimal output, so money prints as money.
+    public var scales: [String: Int] = [:]
     public var outputNames: [String] = []
     public var seconds = 0.0
 
@@ -34,6 +36,7 @@ public struct DryRun {
       for a in d.alerts { alerts[a.id, default: 0] += 1 }
       for o in d.outputs {
         if let x = Self.number(o.value) { numeric[o.name, default: []].append(x) }
+        if case .decimal(let v) = o.value, v.scale > scales[o.name, default: -1] { scales[o.name] = v.scale }
       }
     }
 
@@ -68,8 +71,10 @@ public struct DryRun {
         lines.append("numeric outputs (min / median / p90 / max):")
         for n in names {
           let xs = numeric[n]!.sorted()
-          func q(_ p: Double) -> String { Self.format(xs[min(xs.count - 1, Int(p * Double(xs.count - 1)))]) }
-          lines.append("  \(n): \(Self.format(xs.first!)) / \(q(0.5)) / \(q(0.9)) / \(Self.format(xs.last!))  (n=\(xs.count))")
+          let scale = scales[n]
+          func f(_ x: Double) -> String { scale.map { String(format: "%.\($0)f", x) } ?? Self.format(x) }
+          func q(_ p: Double) -> String { f(xs[min(xs.count - 1, Int(p * Double(xs.count - 1)))]) }
+          lines.append("  \(n): \(f(xs.first!)) / \(q(0.5)) / \(q(0.9)) / \(f(xs.last!))  (n=\(xs.count))")
         }
       }
       return lines.joined(separator: "\n")

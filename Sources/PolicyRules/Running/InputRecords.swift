@@ -51,7 +51,7 @@ public enum InputRecords {
         }
         return [InputRecord(line: 1, json: bytes)]
       } catch {
-        return [InputRecord(line: error.line, json: [], problem: "malformed JSON at \(error.line):\(error.column): \(error.description)")]
+        return [InputRecord(line: error.line, json: [], problem: "malformed JSON at \(error.description)")]
       }
     case .csv:
       return CSVRecords.records(bytes, schema: schema)
@@ -62,7 +62,8 @@ public enum InputRecords {
 /// CSV (RFC 4180) rows mapped to input documents: headers are dotted paths (`receivable.amount`).
 enum CSVRecords {
   static func records(_ bytes: [UInt8], schema: ObjectType) -> [InputRecord] {
-    let rows = parse(bytes)
+    // Spreadsheets write "CSV UTF-8" with a byte-order mark; it is not part of the first header.
+    let rows = parse(bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes)
     guard let header = rows.first else { return [] }
     let paths = header.cells.map { $0.split(separator: ".").map(String.init) }
     let types = paths.map { type(at: $0, in: schema) }

@@ -145,10 +145,10 @@ final class CompiledPolicyDecideTests: XCTestCase {
         error; outputs: share=25.00; errors: check note-present: no such field 'note' @policy.yaml:12:14
         """),
       Case(name: "int division by zero in a let and an output", json: #"{"app": {"amount": "100.00", "income": "50.00", "count": 0, "note": "ok"}}"#, expected: """
-        error; errors: check per-item: division by zero @policy.yaml:15:14; output share: division by zero @policy.yaml:18:21
+        error; errors: check per-item: division by zero @policy.yaml:6:13; output share: division by zero @policy.yaml:18:21
         """),
       Case(name: "a failed check wins over an error", json: #"{"app": {"amount": "1000.00", "income": "1.00", "count": 0, "note": "ok"}}"#, expected: """
-        declined; failed: ratio (Too high.); errors: check per-item: division by zero @policy.yaml:15:14; output share: division by zero @policy.yaml:18:21
+        declined; failed: ratio (Too high.); errors: check per-item: division by zero @policy.yaml:6:13; output share: division by zero @policy.yaml:18:21
         """),
     ])
   }

@@ -82,7 +82,7 @@ final class DryRunTests: XCTestCase {
       top decline reasons:
         graded: 1
       numeric outputs (min / median / p90 / max):
-        fee: 0.0200 / 0.1500 / 1.5000 / 2.2500  (n=4)
+        fee: 0.02 / 0.15 / 1.50 / 2.25  (n=4)
         note_size: -1 / 8 / 9 / 12  (n=4)
       """)
   }
@@ -117,7 +117,7 @@ final class DryRunTests: XCTestCase {
         graded: 1
         small: 1
       numeric outputs (min / median / p90 / max):
-        fee: 0.1500 / 1.5000 / 1.5000 / 7.5000  (n=3)
+        fee: 0.15 / 1.50 / 1.50 / 7.50  (n=3)
         note_size: -1 / -1 / -1 / 3  (n=3)
       """)
   }

@@ -69,8 +69,6 @@ enum PolicyFixtures {
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   }
 
-  /// Whether the engine-bug reproductions should run (`PROVISO_KNOWN_BUGS=1`).
-  static var knownBugsEnabled: Bool { ProcessInfo.processInfo.environment["PROVISO_KNOWN_BUGS"] == "1" }
 
   /// Whether tests should write their actual text to `/tmp/proviso-dump/` (to review new cases).
   static func dump(_ name: String, _ text: String) {

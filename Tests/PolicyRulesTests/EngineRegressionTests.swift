@@ -3,15 +3,10 @@ import XCTest
 
 @testable import PolicyRules
 
-/// Reproductions of engine defects found by this suite. They state the correct behavior and fail
-/// (one crashes the test process) on the current engine, so they run only with
-/// `PROVISO_KNOWN_BUGS=1`. When a fix lands, move its case into the regular suite.
-final class KnownEngineBugsTests: XCTestCase {
-  override func setUpWithError() throws {
-    try XCTSkipUnless(PolicyFixtures.knownBugsEnabled, "set PROVISO_KNOWN_BUGS=1 to run the known engine bugs")
-  }
-
-  func testKnownEngineBugs() {
+/// Engine defects this suite found once (a crash on a table without rows, errors located in the
+/// wrong expression, a shared cost budget, ...), kept as regression tests.
+final class EngineRegressionTests: XCTestCase {
+  func testFixedEngineDefects() {
     transposedLettersStillSuggestTheKey()
     duplicateTableIDIsOneError()
     stringCellInDecimalColumnIsALoadError()
@@ -163,9 +158,9 @@ final class KnownEngineBugsTests: XCTestCase {
       """)
     XCTAssertNil(policy)
     XCTAssertEqual(DiagnosticRenderer().render(diagnostics), """
-      policy.yaml:9:10: error[expr_check_error]: found no matching overload for '_+_' applied to '(string, int)'
+      policy.yaml:9:11: error[expr_check_error]: found no matching overload for '_+_' applied to '(string, int)'
          |       - ['? + 1 == "XX"', B]
-         |          ^~~~~
+         |           ^~~~~
       """)
   }
 
