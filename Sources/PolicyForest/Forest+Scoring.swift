@@ -1,0 +1,224 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension Forest {
+  /// The class probabilities of one row, in ``classes`` order.
+  ///
+  /// For scikit-learn models this equals `predict_proba` bit for bit: each value is cast to
+  /// `Float`, trees are summed in order in `Double`, and the sum is divided by the tree count.
+  /// - Parameter row: one value per feature, in ``featureNames`` order; NaN means missing.
+  /// - Throws: ``ForestError`` when the row has the wrong length, holds ±infinity or a value too
+  ///   large for `Float` (as scikit-learn rejects them), or the model is a regressor.
+  public func predictProba(_ row: [Double]) throws(ForestError) -> [Double] {
+    guard kind == .classifier else {
+      throw .wrongKind("model is a regressor; it has no class probabilities")
+    }
+    return try score(row)
+  }
+
+  /// The predicted value of one row for a regressor (scikit-learn: the mean of the trees).
+  public func predictValue(_ row: [Double]) throws(ForestError) -> Double {
+    guard kind == .regressor else { throw .wrongKind("model is a classifier; it predicts classes") }
+    return try score(row)[0]
+  }
+
+  /// The predicted class label of one row: the first class with the highest probability.
+  ///
+  /// Ties go to the lowest class index, as numpy's `argmax` does, so a 50/50 binary vote is class 0.
+  public func predict(_ row: [Double]) throws(ForestError) -> String {
+    let proba = try predictProba(row)
+    return classes[Forest.argmax(proba)]
+  }
+
+  /// The index of the first maximum of `values` (0 for an empty array).
+  public static func argmax(_ values: [Double]) -> Int {
+    var best = 0
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best
+  }
+
+  /// The outputs of one row: class probabilities for a classifier, `[value]` for a regressor.
+  public func score(_ row: [Double]) throws(ForestError) -> [Double] {
+    guard row.count == featureNames.count else {
+      throw .featureCount(expected: featureNames.count, got: row.count)
+    }
+    var out = [Double](repeating: 0, count: outputCount)
+    try row.withUnsafeBufferPointer { (r) throws(ForestError) in
+      try out.withUnsafeMutableBufferPointer { (o) throws(ForestError) in try score(r, into: o) }
+    }
+    return out
+  }
+
+  /// Scores one row into `output` (``outputCount`` values) without allocating on the heap.
+  public func score(
+    _ row: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
+  ) throws(ForestError) {
+    let nf = featureNames.count
+    guard row.count == nf else { throw .featureCount(expected: nf, got: row.count) }
+    guard output.count >= outputCount else {
+      throw .featureCount(expected: outputCount, got: output.count)
+    }
+    try validate(row)
+    if storage.isWide {
+      let margins = UnsafeMutableBufferPointer<Double>.allocate(capacity: storage.groupCount)
+      defer { margins.deallocate() }
+      margins.initialize(repeating: 0)
+      accumulateWide(row.baseAddress!, into: margins.baseAddress!)
+      finish(wideMargins: margins.baseAddress!, into: output.baseAddress!)
+      return
+    }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: max(nf, 1)) { x in
+      for j in 0..<nf { x[j] = Float(row[j]) }
+      finishOne(x.baseAddress!, into: output.baseAddress!)
+    }
+  }
+
+  /// Throws when a value is ±infinity or overflows `Float` (LightGBM models, scored in `Double`,
+  /// reject only ±infinity).
+  func validate(_ row: UnsafeBufferPointer<Double>) throws(ForestError) {
+    for j in 0..<row.count {
+      let v = row[j]
+      if v.isNaN { continue }
+      if storage.isWide ? v.isInfinite : Float(v).isInfinite {
+        throw .invalidValue(feature: featureNames[j], value: v)
+      }
+    }
+  }
+
+  /// Scores one row already cast to `Float` (scikit-learn and XGBoost).
+  @inline(__always)
+  func finishOne(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Double>) {
+    let nodes = UnsafePointer(storage.nodes.baseAddress!)
+    let values = UnsafePointer(storage.values.baseAddress!)
+    let roots = storage.roots
+    switch combiner {
+    case .average:
+      let width = storage.valueWidth
+      for c in 0..<width { out[c] = 0 }
+      for t in 0..<roots.count {
+        let leaf = Int(walk(nodes, roots[t], x))
+        let row = values + leaf * width
+        for c in 0..<width { out[c] += row[c] }
+      }
+      let n = Double(roots.count)
+      for c in 0..<width { out[c] /= n }
+    case .xgboost(let objective, let base):
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: base.count) { margins in
+        for g in 0..<base.count { margins[g] = base[g] }
+        let groups = storage.treeGroups
+        for t in 0..<roots.count {
+          let leaf = Int(walk(nodes, roots[t], x))
+          margins[Int(groups[t])] += Float(values[leaf])
+        }
+        Forest.transformXGBoost(objective, margins.baseAddress!, base.count, out)
+      }
+    case .lightgbm:
+      break  // LightGBM models use the wide path.
+    }
+  }
+
+  /// Follows one tree from `root` to its leaf and returns the leaf's value-table row.
+  @inline(__always)
+  func walk(_ nodes: UnsafePointer<CompactNode>, _ root: Int32, _ x: UnsafePointer<Float>) -> Int32 {
+    var i = root
+    while i >= 0 {
+      let n = nodes[Int(i)]
+      let v = x[Int(n.featureAndFlags & 0x7FFF_FFFF)]
+      let goLeft = v <= n.threshold || (v.isNaN && n.featureAndFlags >= 0x8000_0000)
+      i = goLeft ? n.left : n.right
+    }
+    return ~i
+  }
+
+  /// Adds every LightGBM tree's leaf value to its class margin.
+  func accumulateWide(_ x: UnsafePointer<Double>, into margins: UnsafeMutablePointer<Double>) {
+    let nodes = UnsafePointer(storage.wideNodes.baseAddress!)
+    let values = storage.values
+    let groups = storage.treeGroups
+    for t in 0..<storage.roots.count {
+      let leaf = Int(Forest.walkWide(nodes, storage.roots[t], x))
+      margins[Int(groups[t])] += values[leaf]
+    }
+  }
+
+  /// LightGBM's numerical decision (`Tree::NumericalDecision`): NaN becomes 0 unless the missing
+  /// type is NaN; a missing value (zero for type zero, NaN for type NaN) takes the default side.
+  /// LightGBM's dense-row reader drops values with `|x| <= 1e-35f`, so those are read as 0.
+  @inline(__always)
+  static func walkWide(_ nodes: UnsafePointer<WideNode>, _ root: Int32, _ x: UnsafePointer<Double>) -> Int32 {
+    var i = root
+    while i >= 0 {
+      let n = nodes[Int(i)]
+      var v = x[Int(n.feature)]
+      if v >= -lightGBMZero && v <= lightGBMZero { v = 0 }
+      let missingType = (n.flags >> 1) & 3
+      if v.isNaN && missingType != 2 { v = 0 }
+      let goLeft: Bool
+      if (missingType == 1 && v >= -lightGBMZero && v <= lightGBMZero) || (missingType == 2 && v.isNaN) {
+        goLeft = n.flags & 1 != 0
+      } else {
+        goLeft = v <= n.threshold
+      }
+      i = goLeft ? n.left : n.right
+    }
+    return ~i
+  }
+
+  /// Turns LightGBM class margins into outputs.
+  func finish(wideMargins m: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+    guard case .lightgbm(let objective, let average) = combiner else { return }
+    let groups = storage.groupCount
+    if average {
+      let iterations = Double(max(1, storage.roots.count / groups))
+      for g in 0..<groups { m[g] /= iterations }
+    }
+    switch objective {
+    case .logistic(let scale):
+      let p = 1.0 / (1.0 + exp(-scale * m[0]))
+      out[0] = 1.0 - p
+      out[1] = p
+    case .softmax:
+      var maximum = m[0]
+      for g in 1..<groups { maximum = max(maximum, m[g]) }
+      var sum = 0.0
+      for g in 0..<groups {
+        out[g] = exp(m[g] - maximum)
+        sum += out[g]
+      }
+      for g in 0..<groups { out[g] /= sum }
+    case .identity:
+      out[0] = m[0]
+    }
+  }
+
+  /// Turns XGBoost Float margins into outputs, in Float as XGBoost does.
+  @inline(__always)
+  static func transformXGBoost(
+    _ objective: Combiner.Objective, _ m: UnsafeMutablePointer<Float>, _ groups: Int,
+    _ out: UnsafeMutablePointer<Double>
+  ) {
+    switch objective {
+    case .logistic:
+      let p: Float = 1.0 / (1.0 + expf(-m[0]))
+      out[0] = Double(1.0 - p)
+      out[1] = Double(p)
+    case .softmax:
+      var maximum = m[0]
+      for g in 1..<groups { maximum = max(maximum, m[g]) }
+      var sum: Float = 0
+      for g in 0..<groups {
+        m[g] = expf(m[g] - maximum)
+        sum += m[g]
+      }
+      for g in 0..<groups { out[g] = Double(m[g] / sum) }
+    case .identity:
+      out[0] = Double(m[0])
+    }
+  }
+}
+
+/// LightGBM's `kZeroThreshold` (`1e-35f`), widened to `Double` as LightGBM compares it.
+let lightGBMZero = Double(Float(1e-35))

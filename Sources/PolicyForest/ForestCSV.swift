@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Scores CSV input with a model, for `proviso score`.
+public enum ForestCSV {
+  /// The rows of a CSV file, in the model's feature order, ready for ``Forest/scoreBatch(_:threads:)``.
+  public struct Rows: Sendable {
+    /// `count × featureCount` values, row-major; NaN for an empty cell or `nan`.
+    public var values: [Double]
+    /// The number of data rows.
+    public var count: Int
+  }
+
+  /// Reads CSV text whose header row names the columns; every model feature must be a column
+  /// (extra columns are ignored). Cells are parsed to `Double` with correct rounding (`strtod`),
+  /// as pandas does, and only then cast to `Float` by the scorer.
+  /// - Throws: ``ForestError`` `csv_missing_feature` or `csv_invalid_value` with the 1-based line.
+  public static func read(_ csv: [UInt8], featureNames: [String]) throws(ForestError) -> Rows {
+    var lines = splitLines(csv)
+    guard !lines.isEmpty else { throw .init(code: "csv_empty", message: "input has no header row") }
+    let header = splitCells(lines.removeFirst()).map { String(decoding: $0, as: UTF8.self) }
+    var columns: [Int] = []
+    for name in featureNames {
+      guard let c = header.firstIndex(of: name) else {
+        throw .init(code: "csv_missing_feature", message: "input has no column for feature '\(name)'")
+      }
+      columns.append(c)
+    }
+    var values: [Double] = []
+    values.reserveCapacity(lines.count * featureNames.count)
+    var count = 0
+    for (n, line) in lines.enumerated() {
+      if line.isEmpty { continue }
+      let cells = splitCells(line)
+      for (f, c) in columns.enumerated() {
+        guard c < cells.count else {
+          throw .init(
+            code: "csv_invalid_value", message: "line \(n + 2) has no value for '\(featureNames[f])'")
+        }
+        guard let v = parseDouble(cells[c]) else {
+          throw .init(
+            code: "csv_invalid_value",
+            message: "line \(n + 2): '\(String(decoding: cells[c], as: UTF8.self))' is not a number "
+              + "for '\(featureNames[f])'")
+        }
+        values.append(v)
+      }
+      count += 1
+    }
+    return Rows(values: values, count: count)
+  }
+
+  /// Scores CSV text and returns CSV text: a header with ``Forest/outputNames``, then one line per
+  /// input row with each value in shortest round-trip form (the same digits as Python's `repr`).
+  public static func score(forest: Forest, csv: [UInt8], threads: Int = 1) throws(ForestError) -> String {
+    let rows = try read(csv, featureNames: forest.featureNames)
+    let scores = try forest.scoreBatch(rows.values, threads: threads)
+    let width = forest.outputCount
+    var out = forest.outputNames.joined(separator: ",") + "\n"
+    for r in 0..<rows.count {
+      for c in 0..<width {
+        if c > 0 { out += "," }
+        out += "\(scores[r * width + c])"
+      }
+      out += "\n"
+    }
+    return out
+  }
+
+  static func parseDouble(_ cell: ArraySlice<UInt8>) -> Double? {
+    var text = cell
+    while let f = text.first, f == 0x20 { text = text.dropFirst() }
+    while let l = text.last, l == 0x20 { text = text.dropLast() }
+    if text.isEmpty { return .nan }
+    let lower = String(decoding: text, as: UTF8.self).lowercased()
+    if lower == "nan" || lower == "na" || lower == "null" { return .nan }
+    // strtod needs a NUL-terminated buffer and must consume every byte.
+    var buffer = Array(text)
+    buffer.append(0)
+    return buffer.withUnsafeBufferPointer { b -> Double? in
+      let start = UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self)
+      var end: UnsafeMutablePointer<CChar>? = nil
+      let v = strtod(start, &end)
+      guard let end, end - UnsafeMutablePointer(mutating: start) == text.count else { return nil }
+      if text.contains(where: { $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "X") }) { return nil }
+      return v
+    }
+  }
+
+  private static func splitLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    var lines: [ArraySlice<UInt8>] = []
+    var start = 0
+    for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") {
+      var end = i
+      if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+      lines.append(bytes[start..<end])
+      start = i + 1
+    }
+    if start < bytes.count { lines.append(bytes[start..<bytes.count]) }
+    return lines
+  }
+
+  /// Splits one line on commas; a cell in double quotes may hold commas (`""` is a quote).
+  private static func splitCells(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+    var cells: [ArraySlice<UInt8>] = []
+    var i = line.startIndex
+    while true {
+      if i < line.endIndex, line[i] == UInt8(ascii: "\"") {
+        var cell: [UInt8] = []
+        i += 1
+        while i < line.endIndex {
+          if line[i] == UInt8(ascii: "\"") {
+            if i + 1 < line.endIndex, line[i + 1] == UInt8(ascii: "\"") {
+              cell.append(UInt8(ascii: "\""))
+              i += 2
+              continue
+            }
+            i += 1
+            break
+          }
+          cell.append(line[i])
+          i += 1
+        }
+        cells.append(cell[...])
+        while i < line.endIndex, line[i] != UInt8(ascii: ",") { i += 1 }
+      } else {
+        let start = i
+        while i < line.endIndex, line[i] != UInt8(ascii: ",") { i += 1 }
+        cells.append(line[start..<i])
+      }
+      if i >= line.endIndex { break }
+      i += 1  // the comma
+    }
+    return cells
+  }
+}
