@@ -131,10 +131,7 @@ extension Forest {
   ) {
     @inline(__always) func step(_ i: inout Int32, _ row: UnsafePointer<Float>) {
       if i >= 0 {
-        let node = nodes[Int(i)]
-        let v = row[Int(node.featureAndFlags & 0x7FFF_FFFF)]
-        let goLeft = v <= node.threshold || (v.isNaN && node.featureAndFlags >= 0x8000_0000)
-        i = goLeft ? node.left : node.right
+        i = nodes[Int(i)].child(row)
       }
     }
     var r = 0

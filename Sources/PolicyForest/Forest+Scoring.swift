@@ -98,9 +98,8 @@ extension Forest {
     case .average:
       let width = storage.valueWidth
       for c in 0..<width { out[c] = 0 }
-      for t in 0..<roots.count {
-        let leaf = Int(walk(nodes, roots[t], x))
-        let row = values + leaf * width
+      walkTrees(nodes, x) { leaf in
+        let row = values + Int(leaf) * width
         for c in 0..<width { out[c] += row[c] }
       }
       let n = Double(roots.count)
@@ -109,9 +108,10 @@ extension Forest {
       withUnsafeTemporaryAllocation(of: Float.self, capacity: base.count) { margins in
         for g in 0..<base.count { margins[g] = base[g] }
         let groups = storage.treeGroups
-        for t in 0..<roots.count {
-          let leaf = Int(walk(nodes, roots[t], x))
-          margins[Int(groups[t])] += Float(values[leaf])
+        var t = 0
+        walkTrees(nodes, x) { leaf in
+          margins[Int(groups[t])] += Float(values[Int(leaf)])
+          t += 1
         }
         Forest.transformXGBoost(objective, margins.baseAddress!, base.count, out)
       }
@@ -120,15 +120,44 @@ extension Forest {
     }
   }
 
+  /// Walks one row through every tree, four trees at a time (independent walks overlap their
+  /// memory latency), and calls `visit` with each tree's leaf row in tree order.
+  @inline(__always)
+  func walkTrees(_ nodes: UnsafePointer<CompactNode>, _ x: UnsafePointer<Float>, _ visit: (Int32) -> Void) {
+    let roots = storage.roots
+    let count = roots.count
+    @inline(__always) func step(_ i: inout Int32) {
+      if i >= 0 {
+        i = nodes[Int(i)].child(x)
+      }
+    }
+    var t = 0
+    while t + 4 <= count {
+      var i0 = roots[t], i1 = roots[t + 1], i2 = roots[t + 2], i3 = roots[t + 3]
+      while (i0 & i1 & i2 & i3) >= 0 {  // until all four reach a leaf (negative reference)
+        step(&i0)
+        step(&i1)
+        step(&i2)
+        step(&i3)
+      }
+      visit(~i0)
+      visit(~i1)
+      visit(~i2)
+      visit(~i3)
+      t += 4
+    }
+    while t < count {
+      visit(walk(nodes, roots[t], x))
+      t += 1
+    }
+  }
+
   /// Follows one tree from `root` to its leaf and returns the leaf's value-table row.
   @inline(__always)
   func walk(_ nodes: UnsafePointer<CompactNode>, _ root: Int32, _ x: UnsafePointer<Float>) -> Int32 {
     var i = root
     while i >= 0 {
-      let n = nodes[Int(i)]
-      let v = x[Int(n.featureAndFlags & 0x7FFF_FFFF)]
-      let goLeft = v <= n.threshold || (v.isNaN && n.featureAndFlags >= 0x8000_0000)
-      i = goLeft ? n.left : n.right
+      i = nodes[Int(i)].child(x)
     }
     return ~i
   }

@@ -86,6 +86,18 @@ struct CompactNode: Sendable {
   var right: Int32
 }
 
+extension CompactNode {
+  /// The child reference `x` goes to: left when `x[feature] <= threshold`, or when it is NaN and
+  /// the missing-left bit is set. Written without branches; the direction is data-dependent.
+  @inline(__always)
+  func child(_ x: UnsafePointer<Float>) -> Int32 {
+    let v = x[Int(featureAndFlags & 0x7FFF_FFFF)]
+    let below = unsafeBitCast(v <= threshold, to: UInt8.self)
+    let nan = unsafeBitCast(v.isNaN, to: UInt8.self) & UInt8(truncatingIfNeeded: featureAndFlags >> 31)
+    return below | nan != 0 ? left : right
+  }
+}
+
 /// One split of a LightGBM tree: `Double` threshold, LightGBM's missing-value rules in `flags`.
 ///
 /// `flags` bit 0: the default (missing) direction is left; bits 1-2: LightGBM's missing type
