@@ -77,13 +77,14 @@ extension Forest {
   }
 
   /// Throws when a value is ±infinity or overflows `Float` (LightGBM models, scored in `Double`,
-  /// reject only ±infinity).
-  func validate(_ row: UnsafeBufferPointer<Double>) throws(ForestError) {
-    for j in 0..<row.count {
-      let v = row[j]
+  /// reject only ±infinity). `values` holds whole rows, row-major.
+  func validate(_ values: UnsafeBufferPointer<Double>) throws(ForestError) {
+    let nf = featureNames.count
+    for j in 0..<values.count {
+      let v = values[j]
       if v.isNaN { continue }
       if storage.isWide ? v.isInfinite : Float(v).isInfinite {
-        throw .invalidValue(feature: featureNames[j], value: v)
+        throw .invalidValue(feature: featureNames[j % nf], value: v)
       }
     }
   }
