@@ -238,12 +238,13 @@ extension Forest {
     case .softmax:
       var maximum = m[0]
       for g in 1..<groups { maximum = max(maximum, m[g]) }
-      var sum: Float = 0
+      var sum = 0.0  // XGBoost's common::Softmax sums in double, then divides by Float(sum)
       for g in 0..<groups {
         m[g] = expf(m[g] - maximum)
-        sum += m[g]
+        sum += Double(m[g])
       }
-      for g in 0..<groups { out[g] = Double(m[g] / sum) }
+      let total = Float(sum)
+      for g in 0..<groups { out[g] = Double(m[g] / total) }
     case .identity:
       out[0] = Double(m[0])
     }
