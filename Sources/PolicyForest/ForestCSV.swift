@@ -53,21 +53,75 @@ public enum ForestCSV {
     return Rows(values: values, count: count)
   }
 
-  /// Scores CSV text and returns CSV text: a header with ``Forest/outputNames``, then one line per
-  /// input row with each value in shortest round-trip form (the same digits as Python's `repr`).
-  public static func score(forest: Forest, csv: [UInt8], threads: Int = 1) throws(ForestError) -> String {
+  /// How ``score(forest:csv:format:threads:)`` prints its results.
+  public enum OutputFormat: String, Sendable, CaseIterable {
+    /// A header with ``Forest/outputNames``, then one comma-separated line per row.
+    case csv
+    /// One JSON object per row, keyed by ``Forest/outputNames`` (`{"0":0.73,"1":0.27}`).
+    case jsonl
+  }
+
+  /// Scores CSV text and returns the results, one line per input row, each value in shortest
+  /// round-trip form (the same digits as Python's `repr`).
+  public static func score(
+    forest: Forest, csv: [UInt8], format: OutputFormat = .csv, threads: Int = 1
+  ) throws(ForestError) -> String {
     let rows = try read(csv, featureNames: forest.featureNames)
     let scores = try forest.scoreBatch(rows.values, threads: threads)
     let width = forest.outputCount
-    var out = forest.outputNames.joined(separator: ",") + "\n"
-    for r in 0..<rows.count {
-      for c in 0..<width {
-        if c > 0 { out += "," }
-        out += "\(scores[r * width + c])"
+    let names = forest.outputNames
+    var out = ""
+    out.reserveCapacity(rows.count * width * 20)
+    switch format {
+    case .csv:
+      out += names.map(csvCell).joined(separator: ",") + "\n"
+      for r in 0..<rows.count {
+        for c in 0..<width {
+          if c > 0 { out += "," }
+          out += "\(scores[r * width + c])"
+        }
+        out += "\n"
       }
-      out += "\n"
+    case .jsonl:
+      let keys = names.map(jsonString)
+      for r in 0..<rows.count {
+        out += "{"
+        for c in 0..<width {
+          if c > 0 { out += "," }
+          out += keys[c] + ":" + "\(scores[r * width + c])"
+        }
+        out += "}\n"
+      }
     }
     return out
+  }
+
+  private static func csvCell(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    var out = "\""
+    for ch in text { out += ch == "\"" ? "\"\"" : String(ch) }
+    return out + "\""
+  }
+
+  private static func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
   }
 
   static func parseDouble(_ cell: ArraySlice<UInt8>) -> Double? {

@@ -10,6 +10,14 @@ final class ForestCSVTests: XCTestCase {
       try ForestCSV.score(forest: forest, csv: Array(csv.utf8)), "0,1\n1.0,0.0\n0.0,1.0\n0.0,1.0\n1.0,0.0\n")
   }
 
+  func testJSONLinesAndQuotedClassNames() throws {
+    let forest = try TinyModel.forest([TinyModel.stump(2.5)], classes: ["a,b", "q\"x"])
+    let csv = Array("x,y\n1,0\n3,0\n".utf8)
+    XCTAssertEqual(
+      try ForestCSV.score(forest: forest, csv: csv, format: .jsonl), "{\"a,b\":1.0,\"q\\\"x\":0.0}\n{\"a,b\":0.0,\"q\\\"x\":1.0}\n")
+    XCTAssertEqual(try ForestCSV.score(forest: forest, csv: csv), "\"a,b\",\"q\"\"x\"\n1.0,0.0\n0.0,1.0\n")
+  }
+
   func testMissingColumnAndBadValue() throws {
     let forest = try TinyModel.forest([TinyModel.stump(2.5)])
     XCTAssertThrowsError(try ForestCSV.score(forest: forest, csv: Array("x\n1\n".utf8))) { error in

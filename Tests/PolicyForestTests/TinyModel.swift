@@ -1,3 +1,5 @@
+import Foundation
+
 @testable import PolicyForest
 
 /// Hand-written Proviso JSON models for tests, with a correct content hash.
@@ -37,7 +39,9 @@ enum TinyModel {
     }
     let digest = hash ?? "sha256:" + hasher.finalize()
     func list<T>(_ a: [T]) -> String { "[" + a.map { "\($0)" }.joined(separator: ",") + "]" }
-    func strings(_ a: [String]) -> String { "[" + a.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+    func strings(_ a: [String]) -> String {
+      "[" + a.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
+    }
     let treeText = trees.map { t in
       "{\"children_left\":\(list(t.left)),\"children_right\":\(list(t.right)),\"feature\":\(list(t.feature)),"
         + "\"threshold\":\(list(t.threshold).replacingOccurrences(of: "inf", with: "Infinity")),"
