@@ -9,6 +9,7 @@ extension ForestLoader {
     var section: [String: (start: Int, end: Int)] = [:]
     var inTree = false
     var treeStart = 0
+    var sawEnd = false
 
     func finishTree() throws(ForestError) {
       trees.append(try lightGBMTree(section, bytes: bytes, index: trees.count, start: treeStart))
@@ -18,7 +19,10 @@ extension ForestLoader {
     while let (start, end) = lines.next() {
       let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
       if line.isEmpty { continue }
-      if line.starts(with: "end of trees".utf8) { break }
+      if line.starts(with: "end of trees".utf8) {
+        sawEnd = true
+        break
+      }
       guard let eq = line.firstIndex(of: UInt8(ascii: "=")) else {
         if !inTree, line.elementsEqual("average_output".utf8) { averageOutput = true }
         continue
@@ -36,6 +40,7 @@ extension ForestLoader {
         header[key] = Substring(String(decoding: line[(eq + 1)...], as: UTF8.self))
       }
     }
+    guard sawEnd else { throw .corrupt("truncated LightGBM model: no 'end of trees' line", offset: bytes.count) }
     if inTree { try finishTree() }
     guard !trees.isEmpty else { throw .inconsistent("LightGBM model has no trees") }
 

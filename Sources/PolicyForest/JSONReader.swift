@@ -274,17 +274,21 @@ struct JSONReader {
     return out
   }
 
+  /// The deepest nesting ``skipValue(depth:)`` follows; deeper input is an error, not a stack overflow.
+  static let maxNesting = 256
+
   /// Skips one value of any type.
-  mutating func skipValue() throws(ForestError) {
+  mutating func skipValue(depth: Int = 0) throws(ForestError) {
+    guard depth < JSONReader.maxNesting else { throw error("nesting deeper than \(JSONReader.maxNesting)") }
     switch peek() {
     case UInt8(ascii: "{"):
       try beginObject()
       var first = true
-      while try nextKey(&first) != nil { try skipValue() }
+      while try nextKey(&first) != nil { try skipValue(depth: depth + 1) }
     case UInt8(ascii: "["):
       try beginArray()
       var first = true
-      while try nextElement(&first) { try skipValue() }
+      while try nextElement(&first) { try skipValue(depth: depth + 1) }
     case UInt8(ascii: "\""): _ = try readString()
     case UInt8(ascii: "t"): try word("true")
     case UInt8(ascii: "f"): try word("false")

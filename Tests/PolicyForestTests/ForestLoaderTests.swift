@@ -162,3 +162,32 @@ final class ForestLoaderTests: XCTestCase {
     XCTAssertEqual(lgb.contentHash, "sha256:" + SHA256.hex(try fixture("lightgbm_multiclass/model.txt")))
   }
 }
+
+/// Damaged copies of every fixture format load with an error or a valid model, never a crash.
+final class ForestLoaderRobustnessTests: XCTestCase {
+  func testTruncatedAndFlippedFilesNeverCrash() throws {
+    let files = [
+      "sklearn_nan_trained/model.json", "sklearn_binary/model.forest", "xgboost_multiclass/model.json",
+      "lightgbm_binary/model.txt",
+    ]
+    var rng = SplitMix64(state: 42)
+    for name in files {
+      let bytes = try Array(Data(contentsOf: ForestParityTests.fixtures.appendingPathComponent(name)))
+      // A LightGBM file is complete at "end of trees"; what follows is informational.
+      let text = String(decoding: bytes, as: UTF8.self)
+      let essential = text.range(of: "end of trees").map { text.utf8.distance(from: text.startIndex, to: $0.lowerBound) }
+        ?? bytes.count
+      for k in 1..<40 {
+        let cut = Array(bytes[0..<(essential * k / 40)])
+        XCTAssertThrowsError(try ForestLoader.load(bytes: cut, path: name), "\(name) cut at \(cut.count)")
+      }
+      for _ in 0..<60 {
+        var damaged = bytes
+        damaged[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next())
+        if let forest = try? ForestLoader.load(bytes: damaged, path: name) {
+          _ = try? forest.score([Double](repeating: 1, count: forest.featureNames.count))
+        }
+      }
+    }
+  }
+}

@@ -61,6 +61,13 @@ final class JSONReaderTests: XCTestCase {
     }
   }
 
+  func testDeepNestingIsAnErrorNotACrash() {
+    let text = String(repeating: "[", count: 100_000)
+    XCTAssertThrowsError(try read(text) { (r) throws(ForestError) in try r.skipValue() }) { error in
+      XCTAssertEqual((error as? ForestError)?.message, "invalid JSON: nesting deeper than 256 at byte 256")
+    }
+  }
+
   func testIntegersRejectFractionsAndOverflow() {
     for text in ["[1.5]", "[3000000000]"] {
       XCTAssertThrowsError(try read(text) { (r) throws(ForestError) in try r.readInt32Array() }, text)
