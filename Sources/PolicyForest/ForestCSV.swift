@@ -129,17 +129,33 @@ public enum ForestCSV {
     while let f = text.first, f == 0x20 { text = text.dropFirst() }
     while let l = text.last, l == 0x20 { text = text.dropLast() }
     if text.isEmpty { return .nan }
-    let lower = String(decoding: text, as: UTF8.self).lowercased()
-    if lower == "nan" || lower == "na" || lower == "null" { return .nan }
+    if text.contains(where: { $0 | 0x20 == UInt8(ascii: "n") }) {
+      // Words pandas reads: NaN and friends are missing; inf is parsed so the scorer can reject it.
+      switch String(decoding: text, as: UTF8.self).lowercased() {
+      case "nan", "na", "null", "n/a": return .nan
+      case "inf", "+inf", "infinity", "+infinity": return .infinity
+      case "-inf", "-infinity": return -.infinity
+      default: return nil
+      }
+    }
+    // Only decimal syntax: strtod would also take "inf", "0x1p3" and locale forms.
+    for b in text {
+      let isDigit = b &- UInt8(ascii: "0") < 10
+      if !(isDigit || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b | 0x20 == UInt8(ascii: "e")) {
+        return nil
+      }
+    }
     // strtod needs a NUL-terminated buffer and must consume every byte.
-    var buffer = Array(text)
-    buffer.append(0)
-    return buffer.withUnsafeBufferPointer { b -> Double? in
-      let start = UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self)
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer -> Double? in
+      var i = 0
+      for b in text {
+        buffer[i] = CChar(bitPattern: b)
+        i += 1
+      }
+      buffer[i] = 0
       var end: UnsafeMutablePointer<CChar>? = nil
-      let v = strtod(start, &end)
-      guard let end, end - UnsafeMutablePointer(mutating: start) == text.count else { return nil }
-      if text.contains(where: { $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "X") }) { return nil }
+      let v = strtod(buffer.baseAddress!, &end)
+      guard let end, end - buffer.baseAddress! == text.count else { return nil }
       return v
     }
   }
