@@ -168,32 +168,33 @@ extension Forest {
     let nodes = UnsafePointer(storage.wideNodes.baseAddress!)
     let values = storage.values
     let groups = storage.treeGroups
-    for t in 0..<storage.roots.count {
-      let leaf = Int(Forest.walkWide(nodes, storage.roots[t], x))
-      margins[Int(groups[t])] += values[leaf]
+    let roots = storage.roots
+    var t = 0
+    while t + 4 <= roots.count {  // four trees at a time, as in walkTrees(_:_:_:)
+      var i0 = roots[t], i1 = roots[t + 1], i2 = roots[t + 2], i3 = roots[t + 3]
+      while (i0 & i1 & i2 & i3) >= 0 {
+        if i0 >= 0 { i0 = nodes[Int(i0)].child(x) }
+        if i1 >= 0 { i1 = nodes[Int(i1)].child(x) }
+        if i2 >= 0 { i2 = nodes[Int(i2)].child(x) }
+        if i3 >= 0 { i3 = nodes[Int(i3)].child(x) }
+      }
+      margins[Int(groups[t])] += values[Int(~i0)]
+      margins[Int(groups[t + 1])] += values[Int(~i1)]
+      margins[Int(groups[t + 2])] += values[Int(~i2)]
+      margins[Int(groups[t + 3])] += values[Int(~i3)]
+      t += 4
+    }
+    while t < roots.count {
+      margins[Int(groups[t])] += values[Int(Forest.walkWide(nodes, roots[t], x))]
+      t += 1
     }
   }
 
-  /// LightGBM's numerical decision (`Tree::NumericalDecision`): NaN becomes 0 unless the missing
-  /// type is NaN; a missing value (zero for type zero, NaN for type NaN) takes the default side.
-  /// LightGBM's dense-row reader drops values with `|x| <= 1e-35f`, so those are read as 0.
+  /// LightGBM's numerical decision (`Tree::NumericalDecision`), see ``WideNode/child(_:)``.
   @inline(__always)
   static func walkWide(_ nodes: UnsafePointer<WideNode>, _ root: Int32, _ x: UnsafePointer<Double>) -> Int32 {
     var i = root
-    while i >= 0 {
-      let n = nodes[Int(i)]
-      var v = x[Int(n.feature)]
-      if v >= -lightGBMZero && v <= lightGBMZero { v = 0 }
-      let missingType = (n.flags >> 1) & 3
-      if v.isNaN && missingType != 2 { v = 0 }
-      let goLeft: Bool
-      if (missingType == 1 && v >= -lightGBMZero && v <= lightGBMZero) || (missingType == 2 && v.isNaN) {
-        goLeft = n.flags & 1 != 0
-      } else {
-        goLeft = v <= n.threshold
-      }
-      i = goLeft ? n.left : n.right
-    }
+    while i >= 0 { i = nodes[Int(i)].child(x) }
     return ~i
   }
 

@@ -110,6 +110,23 @@ struct WideNode: Sendable {
   var right: Int32
 }
 
+extension WideNode {
+  /// LightGBM's `Tree::NumericalDecision`: values with `|x| <= 1e-35` (and NaN, unless the missing
+  /// type is NaN) read as 0; a missing value (zero for type zero, NaN for type NaN) takes the
+  /// default side; otherwise left when `x <= threshold`.
+  @inline(__always)
+  func child(_ x: UnsafePointer<Double>) -> Int32 {
+    let v = x[Int(feature)]
+    let nan = v.isNaN
+    let small = !(abs(v) > lightGBMZero)  // true for NaN too
+    let missingType = (flags >> 1) & 3
+    let useDefault = (missingType == 1 && small) || (missingType == 2 && nan)
+    let below = (small ? 0 : v) <= threshold
+    let goLeft = useDefault ? flags & 1 != 0 : below
+    return goLeft ? left : right
+  }
+}
+
 /// How leaf values turn into the model's outputs.
 enum Combiner: Sendable {
   /// scikit-learn: per-output sums in tree order (Double), divided by the tree count.
