@@ -4,7 +4,7 @@ extension Forest {
   /// Scores many rows: `rows` holds `rowCount × featureCount` values row-major; the result holds
   /// `rowCount × outputCount` values row-major (probabilities in ``classes`` order, or values).
   ///
-  /// Rows are scored in blocks, tree by tree, walking four rows together to hide memory latency;
+  /// Rows are scored in blocks, tree by tree, walking eight rows together to hide memory latency;
   /// blocks are spread over `threads` threads with `DispatchQueue.concurrentPerform`. Every row
   /// still sums its trees in tree order, so results equal ``score(_:)`` bit for bit.
   /// - Throws: ``ForestError`` for a ragged buffer or a ±infinity / float32-overflowing value
@@ -123,7 +123,7 @@ extension Forest {
     }
   }
 
-  /// Walks `n` rows through one tree, four at a time, writing each row's leaf row.
+  /// Walks `n` rows through one tree, eight at a time, writing each row's leaf row.
   @inline(__always)
   private func walkBlock(
     _ nodes: UnsafePointer<CompactNode>, _ root: Int32, _ x: UnsafePointer<Float>, _ nf: Int, _ n: Int,
@@ -135,20 +135,29 @@ extension Forest {
       }
     }
     var r = 0
-    while r + 4 <= n {
+    while r + 8 <= n {
       let x0 = x + r * nf, x1 = x0 + nf, x2 = x1 + nf, x3 = x2 + nf
-      var i0 = root, i1 = root, i2 = root, i3 = root
-      while (i0 & i1 & i2 & i3) >= 0 {  // until all four reach a leaf (negative reference)
+      let x4 = x3 + nf, x5 = x4 + nf, x6 = x5 + nf, x7 = x6 + nf
+      var i0 = root, i1 = root, i2 = root, i3 = root, i4 = root, i5 = root, i6 = root, i7 = root
+      while (i0 & i1 & i2 & i3 & i4 & i5 & i6 & i7) >= 0 {  // until all eight reach a leaf
         step(&i0, x0)
         step(&i1, x1)
         step(&i2, x2)
         step(&i3, x3)
+        step(&i4, x4)
+        step(&i5, x5)
+        step(&i6, x6)
+        step(&i7, x7)
       }
       leaves[r] = ~i0
       leaves[r + 1] = ~i1
       leaves[r + 2] = ~i2
       leaves[r + 3] = ~i3
-      r += 4
+      leaves[r + 4] = ~i4
+      leaves[r + 5] = ~i5
+      leaves[r + 6] = ~i6
+      leaves[r + 7] = ~i7
+      r += 8
     }
     while r < n {
       leaves[r] = walk(nodes, root, x + r * nf)

@@ -121,7 +121,7 @@ extension Forest {
     }
   }
 
-  /// Walks one row through every tree, four trees at a time (independent walks overlap their
+  /// Walks one row through every tree, eight trees at a time (independent walks overlap their
   /// memory latency), and calls `visit` with each tree's leaf row in tree order.
   @inline(__always)
   func walkTrees(_ nodes: UnsafePointer<CompactNode>, _ x: UnsafePointer<Float>, _ visit: (Int32) -> Void) {
@@ -133,19 +133,28 @@ extension Forest {
       }
     }
     var t = 0
-    while t + 4 <= count {
+    while t + 8 <= count {
       var i0 = roots[t], i1 = roots[t + 1], i2 = roots[t + 2], i3 = roots[t + 3]
-      while (i0 & i1 & i2 & i3) >= 0 {  // until all four reach a leaf (negative reference)
+      var i4 = roots[t + 4], i5 = roots[t + 5], i6 = roots[t + 6], i7 = roots[t + 7]
+      while (i0 & i1 & i2 & i3 & i4 & i5 & i6 & i7) >= 0 {  // until all eight reach a leaf (negative reference)
         step(&i0)
         step(&i1)
         step(&i2)
         step(&i3)
+        step(&i4)
+        step(&i5)
+        step(&i6)
+        step(&i7)
       }
       visit(~i0)
       visit(~i1)
       visit(~i2)
       visit(~i3)
-      t += 4
+      visit(~i4)
+      visit(~i5)
+      visit(~i6)
+      visit(~i7)
+      t += 8
     }
     while t < count {
       visit(walk(nodes, roots[t], x))

@@ -48,11 +48,26 @@ public enum ForestBenchmark {
   ///   - modelPath: the 100-tree full-depth model (`examples/models/merchant-risk.forest`).
   ///   - smallModelPath: the `max_depth=8` model (`examples/models/merchant-risk-small.json`).
   ///   - rowCount: rows scored in batch (100,000) and cycled through for single-row latency.
+  ///   - jsonModelPath: the same model as JSON (`make_merchants.py --json`, not committed); when
+  ///     given and readable, `forest.load.json` times parsing and hashing it.
   public static func run(
     modelPath: String, smallModelPath: String, rowCount: Int = 100_000, seed: UInt64 = 8,
-    threads: Int = System.coreCount
+    threads: Int = System.coreCount, jsonModelPath: String? = nil
   ) throws(ForestError) -> [Result] {
     var results: [Result] = []
+    if let jsonModelPath, access(jsonModelPath, R_OK) == 0 {
+      var times: [Double] = []
+      var nodes = 0
+      for _ in 0..<3 {
+        let start = now()
+        nodes = try ForestLoader.load(path: jsonModelPath).splitNodeCount
+        times.append(now() - start)
+      }
+      results.append(
+        Result(
+          name: "forest.load.json", value: median(times) * 1e3, unit: "ms",
+          detail: "parse + content hash check, \(nodes) split nodes, median of 3"))
+    }
     var loadTimes: [Double] = []
     var forest: Forest? = nil
     for _ in 0..<5 {
