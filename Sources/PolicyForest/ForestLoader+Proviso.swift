@@ -31,16 +31,25 @@ struct ProvisoHeader {
     return true
   }
 
-  /// Checks the format, version, kind and output count; returns the kind.
-  func validated() throws(ForestError) -> ForestKind {
-    guard format == "proviso-forest" else {
+  /// Checks the format and version keys read so far (before the bulk of the file is parsed).
+  func checkFormatSoFar() throws(ForestError) {
+    if !format.isEmpty, format != "proviso-forest" {
       throw .init(code: "model_unknown_format", message: "format '\(format)' is not 'proviso-forest'")
     }
-    guard formatVersion == 1 else {
+    if formatVersion != -1, formatVersion != 1 {
       throw .init(
         code: "model_unknown_version",
         message: "format_version \(formatVersion) is not supported (this build reads version 1)")
     }
+  }
+
+  /// Checks the format, version, kind and output count; returns the kind.
+  func validated() throws(ForestError) -> ForestKind {
+    try checkFormatSoFar()
+    guard format == "proviso-forest" else {
+      throw .init(code: "model_unknown_format", message: "format '\(format)' is not 'proviso-forest'")
+    }
+    guard formatVersion == 1 else { throw .inconsistent("model has no format_version") }
     guard let kind = ForestKind(rawValue: self.kind) else {
       throw .inconsistent("kind '\(self.kind)' is neither 'classifier' nor 'regressor'")
     }
@@ -72,7 +81,7 @@ extension ForestLoader {
       if try header.read(key, &r) { continue }
       if key == "trees" {
         // The header keys come first in exported files; check the version before the bulk.
-        if !header.format.isEmpty || header.formatVersion != -1 { _ = try header.validated() }
+        try header.checkFormatSoFar()
         sawTrees = true
         try r.beginArray()
         var firstTree = true

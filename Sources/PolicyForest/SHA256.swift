@@ -81,39 +81,32 @@ public struct SHA256: Sendable {
   }
 
   private mutating func compress(_ block: UnsafeRawPointer) {
-    var w = (
-      UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-      UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0)
-    )
-    withUnsafeMutableBytes(of: &w) { raw in
-      let words = raw.bindMemory(to: UInt32.self)
-      for i in 0..<16 {
-        words[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-      }
-      var (a, b, c, d, e, f, g, h) = state
-      for i in 0..<64 {
-        let wi: UInt32
-        if i < 16 {
-          wi = words[i]
-        } else {
-          let w15 = words[(i - 15) & 15], w2 = words[(i - 2) & 15]
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      sha256K.withUnsafeBufferPointer { k in
+        for i in 0..<16 {
+          w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+        }
+        for i in 16..<64 {
+          let w15 = w[i - 15], w2 = w[i - 2]
           let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
           let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
-          wi = words[i & 15] &+ s0 &+ words[(i - 7) & 15] &+ s1
-          words[i & 15] = wi
+          w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
-        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-        let ch = (e & f) ^ (~e & g)
-        let t1 = h &+ s1 &+ ch &+ sha256K[i] &+ wi
-        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let maj = (a & b) ^ (a & c) ^ (b & c)
-        let t2 = s0 &+ maj
-        h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        var (a, b, c, d, e, f, g, h) = state
+        for i in 0..<64 {
+          let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+          let ch = (e & f) ^ (~e & g)
+          let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+          let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+          let maj = (a & b) ^ (a & c) ^ (b & c)
+          let t2 = s0 &+ maj
+          h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        }
+        state = (
+          state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
+          state.6 &+ g, state.7 &+ h
+        )
       }
-      state = (
-        state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
-        state.6 &+ g, state.7 &+ h
-      )
     }
   }
 }

@@ -144,6 +144,28 @@ final class ForestLoaderTests: XCTestCase {
     XCTAssertEqual(try ForestLoader.load(path: jsonPath).source.format, "proviso-forest/1")
   }
 
+  func testXGBoostScalarBaseScoreAndUnnamedFeatures() throws {
+    let original = String(decoding: try fixture("xgboost_binary/model.json"), as: UTF8.self)
+    let older = original.replacingOccurrences(of: "\"base_score\":\"[1.8E-1]\"", with: "\"base_score\":\"1.8E-1\"")
+      .replacingOccurrences(
+        of: "\"feature_names\":[\"transaction_amount\",\"transaction_count\",\"avg_rating\",\"inventory_turnover\",\"monthly_growth\"]",
+        with: "\"feature_names\":[]")
+    XCTAssertNotEqual(older, original)
+    let a = try ForestLoader.load(bytes: Array(original.utf8))
+    let b = try ForestLoader.load(bytes: Array(older.utf8))
+    XCTAssertEqual(b.featureNames, ["f0", "f1", "f2", "f3", "f4"])
+    let row = [812.5, 31, 4.2, 6.5, -0.02]
+    XCTAssertEqual(try a.predictProba(row), try b.predictProba(row))
+  }
+
+  func testProvisoJSONAcceptsAnyKeyOrderAndUnknownKeys() throws {
+    let json = TinyModel.json([TinyModel.stump(1)])
+    let reordered = json.replacingOccurrences(of: "{\"format\":\"proviso-forest\",", with: "{\"note\":{\"a\":[1,2]},")
+      .replacingOccurrences(of: "}]}", with: "}],\"format\":\"proviso-forest\"}")
+    let forest = try ForestLoader.load(bytes: Array(reordered.utf8))
+    XCTAssertEqual(try forest.predictProba([2, 0]), [0, 1])
+  }
+
   func testMetadata() throws {
     let dir = ForestParityTests.fixtures
     let sk = try ForestLoader.load(path: dir.appendingPathComponent("sklearn_three_class/model.json").path)
