@@ -59,15 +59,17 @@ extension Forest {
     let nf = featureNames.count
     guard row.count == nf else { throw .featureCount(expected: nf, got: row.count) }
     guard output.count >= outputCount else {
-      throw .featureCount(expected: outputCount, got: output.count)
+      throw .init(
+        code: "invalid_output_buffer",
+        message: "output buffer holds \(output.count) values; the model scores \(outputCount)")
     }
     try validate(row)
     if storage.isWide {
-      let margins = UnsafeMutableBufferPointer<Double>.allocate(capacity: storage.groupCount)
-      defer { margins.deallocate() }
-      margins.initialize(repeating: 0)
-      accumulateWide(row.baseAddress!, into: margins.baseAddress!)
-      finish(wideMargins: margins.baseAddress!, into: output.baseAddress!)
+      withUnsafeTemporaryAllocation(of: Double.self, capacity: storage.groupCount) { margins in
+        margins.initialize(repeating: 0)
+        accumulateWide(row.baseAddress!, into: margins.baseAddress!)
+        finish(wideMargins: margins.baseAddress!, into: output.baseAddress!)
+      }
       return
     }
     withUnsafeTemporaryAllocation(of: Float.self, capacity: max(nf, 1)) { x in
