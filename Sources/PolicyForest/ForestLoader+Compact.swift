@@ -1,3 +1,4 @@
+import PolicySource
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)

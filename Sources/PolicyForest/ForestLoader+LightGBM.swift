@@ -1,3 +1,4 @@
+import PolicySource
 /// Reads LightGBM's text model (`Booster.save_model("m.txt")`): `key=value` lines, a header, then
 /// `Tree=N` sections until `end of trees`.
 extension ForestLoader {

@@ -1,3 +1,4 @@
+import PolicySource
 /// The metadata of a Proviso model, shared by the JSON and the compact form.
 struct ProvisoHeader {
   var format = ""

@@ -1,59 +1,127 @@
-/// SHA-256 (FIPS 180-4), for content hashes of policy versions and model files.
+/// SHA-256 (FIPS 180-4), incremental; Foundation has no digest API on Linux.
 ///
-/// Foundation on Linux has no digest API and no package may be fetched, so the 60 lines live here.
-public enum SHA256 {
-  static let k: [UInt32] = [
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-  ]
+/// Used for model content hashes and the compact form's integrity check.
+public struct SHA256: Sendable {
+  private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
+    0x5be0_cd19
+  )
+  private var buffer = [UInt8](repeating: 0, count: 64)
+  private var buffered = 0
+  private var length: UInt64 = 0
 
-  /// The 32-byte digest of `bytes`.
-  public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
-    var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    var message = Array(bytes)
-    let bitLength = UInt64(message.count) &* 8
-    message.append(0x80)
-    while message.count % 64 != 56 { message.append(0) }
-    for i in (0..<8).reversed() { message.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-    var w = [UInt32](repeating: 0, count: 64)
-    for chunk in stride(from: 0, to: message.count, by: 64) {
-      for i in 0..<16 {
-        let b = chunk + i * 4
-        w[i] = UInt32(message[b]) << 24 | UInt32(message[b + 1]) << 16 | UInt32(message[b + 2]) << 8 | UInt32(message[b + 3])
-      }
-      for i in 16..<64 {
-        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-      }
-      var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-      for i in 0..<64 {
-        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-        let ch = (e & f) ^ (~e & g)
-        let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let maj = (a & b) ^ (a & c) ^ (b & c)
-        let t2 = s0 &+ maj
-        (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-      }
-      h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+  /// Creates a hasher with the initial state.
+  public init() {}
+
+  /// Hashes `bytes` in one call and returns the lowercase hex digest.
+  public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    var h = SHA256()
+    h.update(bytes)
+    return h.finalizeHex()
+  }
+
+  /// Hashes a byte array in one call and returns the lowercase hex digest.
+  public static func hex(_ bytes: [UInt8]) -> String {
+    bytes.withUnsafeBytes { hex($0) }
+  }
+
+  /// Feeds `bytes` to the hash.
+  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    length &+= UInt64(bytes.count)
+    var offset = 0
+    if buffered > 0 {
+      let take = min(64 - buffered, bytes.count)
+      for i in 0..<take { buffer[buffered + i] = base.load(fromByteOffset: i, as: UInt8.self) }
+      buffered += take
+      offset = take
+      if buffered < 64 { return }
+      buffer.withUnsafeBytes { compress($0.baseAddress!) }
+      buffered = 0
     }
-    return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - $0 * 8)) } }
+    while bytes.count - offset >= 64 {
+      compress(base + offset)
+      offset += 64
+    }
+    let rest = bytes.count - offset
+    for i in 0..<rest { buffer[i] = base.load(fromByteOffset: offset + i, as: UInt8.self) }
+    buffered = rest
   }
 
-  /// The digest as 64 lowercase hex digits.
-  public static func hex(_ bytes: some Collection<UInt8>) -> String {
-    let table = Array("0123456789abcdef".utf8)
+  /// Feeds the bytes of a byte array to the hash.
+  public mutating func update(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { update($0) }
+  }
+
+  /// Finishes the hash and returns the 32-byte digest.
+  public mutating func finalize() -> [UInt8] {
+    let bitLength = length &* 8
+    var pad: [UInt8] = [0x80]
+    let padZeros = (buffered < 56 ? 55 - buffered : 119 - buffered)
+    pad += [UInt8](repeating: 0, count: padZeros)
+    for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
+    let savedLength = length
+    update(pad)
+    length = savedLength
     var out: [UInt8] = []
-    for b in digest(bytes) { out.append(table[Int(b >> 4)]); out.append(table[Int(b & 15)]) }
-    return String(decoding: out, as: UTF8.self)
+    out.reserveCapacity(32)
+    for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
+      out += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16),
+              UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
+    }
+    return out
   }
 
-  @inline(__always) static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+  /// Finishes the hash and returns the lowercase hex digest.
+  public mutating func finalizeHex() -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    for b in finalize() { text.append(digits[Int(b >> 4)]); text.append(digits[Int(b & 15)]) }
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  private mutating func compress(_ block: UnsafeRawPointer) {
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      sha256K.withUnsafeBufferPointer { k in
+        for i in 0..<16 {
+          w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+        }
+        for i in 16..<64 {
+          let w15 = w[i - 15], w2 = w[i - 2]
+          let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
+          let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
+          w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, h) = state
+        for i in 0..<64 {
+          let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+          let ch = (e & f) ^ (~e & g)
+          let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+          let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+          let maj = (a & b) ^ (a & c) ^ (b & c)
+          let t2 = s0 &+ maj
+          h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        }
+        state = (
+          state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
+          state.6 &+ g, state.7 &+ h
+        )
+      }
+    }
+  }
 }
+
+@inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+
+private let sha256K: [UInt32] = [
+  0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,
+  0xab1c_5ed5, 0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe,
+  0x9bdc_06a7, 0xc19b_f174, 0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f,
+  0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da, 0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7,
+  0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967, 0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc,
+  0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85, 0xa2bf_e8a1, 0xa81a_664b,
+  0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070, 0x19a4_c116,
+  0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+  0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7,
+  0xc671_78f2,
+]

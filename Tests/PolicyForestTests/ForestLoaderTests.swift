@@ -1,3 +1,4 @@
+import PolicySource
 import XCTest
 
 @testable import PolicyForest

@@ -13,6 +13,8 @@ public struct PolicyCompiler {
   /// Slots of lazily computed values: lets, tables, outputs.
   var lazySlots: [Int: LazyValue] = [:]
   let directory: URL
+  /// The policy's models, for checking `forest.*` calls.
+  var models: [String: LoadedModel] = [:]
 
   init(policy: Policy, limits: Limits) {
     self.policy = policy
@@ -30,6 +32,7 @@ public struct PolicyCompiler {
     diagnostics += ds.map { $0.located(in: policy.file, mapping: source.mapping) }
     guard let program else { return nil }
     maxLocals = max(maxLocals, program.localCount)
+    if !models.isEmpty { validateModelCalls(CompiledExpression(program: program, source: source), models: models) }
     if let expected, !Self.accepts(expected, program.resultType) {
       error(.policyExpressionType, "\(what) must be \(expected), found '\(program.resultType)'", source.mapping.fileRange(SourceRange(start: 0, end: Int32(source.text.utf8.count))))
       return nil
@@ -77,7 +80,7 @@ public struct PolicyCompiler {
     let cellSlot = env.declare("_", .dyn)
 
     var modelHashes: [(String, String)] = []
-    let models = loadModels(&modelHashes)
+    models = loadModels(&modelHashes)
     let regions = loadRegions()
     for f in GeoLibrary.functions(regions: regions) { env.declare(f) }
     for f in ForestLibrary.functions(models: models) { env.declare(f) }
@@ -102,7 +105,6 @@ public struct PolicyCompiler {
         outputs.append(CompiledOutput(n.name, slot, e))
       }
     }
-    warnUnusedModels(models)
 
     var checks: [CompiledCheck] = []
     for c in policy.checks {

@@ -104,6 +104,12 @@ extension CompiledPolicy {
     } else if checkErrors || outputFailed {
       d.outcome = .error
     }
+    if trace != nil {
+      for (slot, _) in lets.sorted(by: { $0.key < $1.key }) where a.ready[slot] {
+        trace!.lets.append((environment.variables[slot].name, a.values[slot].displayText))
+      }
+      trace!.models = modelHashes.map { (id: $0.0, hash: $0.1) }
+    }
     if var t = trace, let log {
       for table in tables {
         guard let rows = log.rows[table.slot] else { continue }

@@ -102,7 +102,21 @@ extension Trace {
       w.raw("{"); w.key("id"); w.writeString(a.id); w.raw(","); w.key("fired"); w.raw(a.fired ? "true" : "false"); w.raw(",")
       w.key("values"); values(a.values); w.raw("}")
     }
-    w.raw("]}")
+    w.raw("]")
+    if !lets.isEmpty {
+      w.raw(","); w.key("lets"); w.raw("{")
+      for (i, l) in lets.enumerated() { if i > 0 { w.raw(",") }; w.key(l.name); w.writeString(l.value) }
+      w.raw("}")
+    }
+    if !models.isEmpty {
+      w.raw(","); w.key("models"); w.raw("[")
+      for (i, m) in models.enumerated() {
+        if i > 0 { w.raw(",") }
+        w.raw("{"); w.key("id"); w.writeString(m.id); w.raw(","); w.key("hash"); w.writeString(m.hash); w.raw("}")
+      }
+      w.raw("]")
+    }
+    w.raw("}")
   }
 }
 
@@ -133,6 +147,8 @@ extension Decision {
     for a in alerts { lines.append("  ⚠ [\(a.severity)] \(a.id): \(a.message)") }
     if explain, let trace {
       lines.append("  trace:")
+      for m in trace.models { lines.append("    model \(m.id): \(m.hash)") }
+      for l in trace.lets { lines.append("    let \(l.name) = \(l.value)") }
       for c in trace.checks {
         let vals = c.values.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
         lines.append("    check \(c.id): \(c.status)\(vals.isEmpty ? "" : "  [\(vals)]")")

@@ -63,6 +63,10 @@ public struct Trace: Sendable {
   public var rules: [RuleTrace] = []
   /// Every alert.
   public var alerts: [AlertTrace] = []
+  /// The named values (`let`) the decision computed, in declaration order, with their values.
+  public var lets: [(name: String, value: String)] = []
+  /// The models the policy scores with, and their content hashes.
+  public var models: [(id: String, hash: String)] = []
 
   /// A check's status and the values its comparison saw.
   public struct CheckTrace: Sendable {

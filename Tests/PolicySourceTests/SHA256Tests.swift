@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import PolicyForest
+import PolicySource
 
 final class SHA256Tests: XCTestCase {
   func testKnownVectors() {
