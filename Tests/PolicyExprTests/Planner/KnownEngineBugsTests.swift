@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import PolicyExpr
 
@@ -56,5 +57,40 @@ final class KnownEngineBugsTests: XCTestCase {
     // The static type of a conditional mixing a decimal and a literal.
     let (program, _) = Compiler(environment: CheckerTestSupport.environment).compile("true ? amount : 0.5")
     XCTAssertEqual(program?.resultType, .decimal, "`true ? amount : 0.5`")
+  }
+
+  func testKnownLimitBugs() throws {
+    try XCTSkipUnless(EvaluationSupport.knownBugsEnabled, "set PROVISO_KNOWN_BUGS=1 to run the known engine bugs")
+    let xs = Value.list((0..<1_000).map { .int(Int64($0)) })
+    // The cost limit ends the evaluation; `||` must not absorb it (cel-go aborts).
+    var small = Limits()
+    small.maxEvaluationCost = 10_000
+    XCTAssertEqual(
+      EvaluationSupport.outcome("xs.all(a, xs.all(b, b >= 0)) || true", bindings: ["xs": xs], limits: small),
+      "error cost_limit_exceeded: evaluation cost exceeded the limit of 10000")
+    // Limits.maxEvaluationCost: "one unit per node visited and per comprehension iteration";
+    // only iterations are counted, so 1,000 iterations of a 24-node predicate fit in 5,000.
+    var five = Limits()
+    five.maxEvaluationCost = 5_000
+    XCTAssertEqual(
+      EvaluationSupport.outcome("xs.all(x, x + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 > 0)", bindings: ["xs": xs], limits: five),
+      "error cost_limit_exceeded: evaluation cost exceeded the limit of 5000")
+    // Size limits come from Limits.default, not from the environment's limits.
+    var tiny = Limits()
+    tiny.maxCollectionSize = 10
+    tiny.maxStringBytes = 10
+    XCTAssertEqual(EvaluationSupport.outcome("(xs + xs).size()", bindings: ["xs": .list((0..<6).map { .int(Int64($0)) })],
+                                             limits: tiny),
+                   "error size_limit_exceeded: list of 12 elements exceeds the limit of 10")
+    XCTAssertEqual(EvaluationSupport.outcome("(\"abcdef\" + s).size()", bindings: ["s": .string("ghijkl")], limits: tiny),
+                   "error size_limit_exceeded: result of '_+_' would be 12 bytes, over the limit of 10")
+    // map() and filter() build their result in quadratic time: 40,000 elements take ~9 s in a
+    // debug build (10,000: 0.4 s; 20,000: 1.5 s), 100,000 (the collection limit) over a minute.
+    var generous = Limits()
+    generous.maxEvaluationCost = 100_000_000
+    let big = Value.list((0..<40_000).map { .int(Int64($0)) })
+    let start = Date()
+    XCTAssertEqual(EvaluationSupport.outcome("xs.map(x, x).size()", bindings: ["xs": big], limits: generous), "40000")
+    XCTAssertLessThan(Date().timeIntervalSince(start), 1.0, "xs.map(x, x) over 40,000 elements")
   }
 }
