@@ -54,6 +54,10 @@ final class KnownEngineBugsTests: XCTestCase {
          | ^~~~~~~~~~~~~~~
          = hint: did you mean 'math.round'?
       """).check()
+    // An error inside a filter() predicate (or the filter of a three-argument map()) is
+    // reported twice: the loop is checked again once the accumulator's type is known.
+    XCTAssertEqual(CheckerTestSupport.diagnostics("[1, 2].filter(i, i + zz > 0)").map(\.message), ["undeclared reference to 'zz'"])
+    XCTAssertEqual(CheckerTestSupport.diagnostics("[1, 2].map(i, zz > 0, i)").map(\.message), ["undeclared reference to 'zz'"])
     // The static type of a conditional mixing a decimal and a literal.
     let (program, _) = Compiler(environment: CheckerTestSupport.environment).compile("true ? amount : 0.5")
     XCTAssertEqual(program?.resultType, .decimal, "`true ? amount : 0.5`")
