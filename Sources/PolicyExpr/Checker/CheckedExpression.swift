@@ -31,5 +31,7 @@ public struct CheckedExpression: Sendable {
     case typeName(CELType)
     /// A qualified function name used as a call target (`math` in `math.round(x)`).
     case namespace(String)
+    /// A name nothing declares, in unchecked mode: evaluating it is a runtime error.
+    case unbound(String)
   }
 }

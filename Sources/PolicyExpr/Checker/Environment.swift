@@ -11,6 +11,23 @@ public struct Environment: Sendable {
   public private(set) var functions: [String: FunctionDecl] = [:]
   /// Resource limits for parsing, checking and evaluation.
   public var limits: Limits
+  /// The namespace names are resolved in first (CEL's container): in `a.b`, `x` may mean
+  /// `a.b.x`, then `a.x`, then `x`. A leading dot (`.x`) means the root only.
+  public var container: String?
+
+  /// The names `name` may refer to, most specific first.
+  public func candidates(for name: String) -> [String] {
+    if name.hasPrefix(".") { return [String(name.dropFirst())] }
+    guard let container, !container.isEmpty else { return [name] }
+    var out: [String] = []
+    var parts = container.split(separator: ".").map(String.init)
+    while !parts.isEmpty {
+      out.append(parts.joined(separator: ".") + "." + name)
+      parts.removeLast()
+    }
+    out.append(name)
+    return out
+  }
 
   /// A declared variable.
   public struct Variable: Sendable {

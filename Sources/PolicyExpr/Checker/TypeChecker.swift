@@ -119,13 +119,19 @@ public struct TypeChecker {
       return local.type
     }
     let lookup = name.hasPrefix(".") ? String(name.dropFirst()) : name
-    if let slot = env.slots[lookup] {
-      references[id] = .variable(slot: slot)
-      return env.variables[slot].type
+    for candidate in env.candidates(for: name) {
+      if let slot = env.slots[candidate] {
+        references[id] = .variable(slot: slot)
+        return env.variables[slot].type
+      }
     }
     if let t = Self.typeNames[lookup] {
       references[id] = .typeName(t)
       return .type(t)
+    }
+    if dynamic {
+      references[id] = .unbound(lookup)
+      return .dyn
     }
     let candidates = env.variables.map(\.name) + scopes.map(\.name)
     let hint = closestName(lookup, among: candidates).map { "did you mean '\($0)'?" }
@@ -137,7 +143,7 @@ public struct TypeChecker {
   static let typeNames: [String: CELType] = [
     "int": .int, "uint": .uint, "double": .double, "bool": .bool, "string": .string, "bytes": .bytes,
     "list": .list(.dyn), "map": .map(.dyn, .dyn), "null_type": .null, "type": .type(.dyn),
-    "dyn": .dyn, "decimal": .decimal,
+    "decimal": .decimal,
     "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
   ]
 
@@ -154,12 +160,16 @@ public struct TypeChecker {
   /// first segment is a variable or local in scope (then it is a field selection).
   mutating func resolveQualified(_ name: String, _ id: NodeID) -> CELType? {
     let first = name.split(separator: ".").first.map(String.init) ?? name
-    if scopes.contains(where: { $0.name == first }) || env.slots[first] != nil { return nil }
+    if !name.hasPrefix("."), scopes.contains(where: { $0.name == first }) { return nil }
     let lookup = name.hasPrefix(".") ? String(name.dropFirst()) : name
-    if let slot = env.slots[lookup] {
-      references[id] = .variable(slot: slot)
-      return env.variables[slot].type
+    // The longest declared name wins: `x.y` declared beats a field `y` of a variable `x`.
+    for candidate in env.candidates(for: name) {
+      if let slot = env.slots[candidate] {
+        references[id] = .variable(slot: slot)
+        return env.variables[slot].type
+      }
     }
+    if env.candidates(for: first).contains(where: { env.slots[$0] != nil }) { return nil }
     if let t = Self.typeNames[lookup] {
       references[id] = .typeName(t)
       return .type(t)
@@ -262,6 +272,8 @@ public struct TypeChecker {
         if case .dyn = a { return true }
         // Two numeric types under one parameter widen to dyn (heterogeneous equality).
         if bound.isNumeric && a.isNumeric { subst[name] = .dyn; return true }
+        // Type values are all of kind `type`: `type(1) == type(1u)` is a valid (false) comparison.
+        if case .type = bound, case .type = a { subst[name] = .type(.dyn); return true }
         if case .null = a, Self.isNullable(bound) { return true }
         if case .null = bound, Self.isNullable(a) { subst[name] = a; return true }
         var inner = subst

@@ -63,6 +63,7 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// The same as ``message``.
   public var description: String { message }
 }
 
@@ -74,8 +75,11 @@ public struct InputErrors: Error, Sendable, Hashable, RandomAccessCollection, Cu
   /// Wraps a list of violations.
   public init(_ errors: [InputError]) { self.errors = errors }
 
+  /// The index of the first violation (0).
   public var startIndex: Int { errors.startIndex }
+  /// One past the index of the last violation.
   public var endIndex: Int { errors.endIndex }
+  /// The violation at `position`.
   public subscript(position: Int) -> InputError { errors[position] }
 
   /// One message per line.

@@ -173,14 +173,12 @@ struct SchemaDecoding {
       scanner.position += 1
       return .list(elements)
     }
-    var index = 0
     repeat {
       if let value = try decodeValue(element, depth: depth + 1) {
         if !failed { elements.append(value) }
       } else {
         failed = true
       }
-      index += 1
     } while try scanner.continueAfterElement(isObject: false)
     return failed ? nil : .list(elements)
   }
@@ -261,6 +259,7 @@ struct SchemaDecoding {
     let count = schema.nodes.count
     var fields = [Value?](repeating: nil, count: count)
     var seen = SeenSlots(count: count)
+    var nextSlot = 0
     var failed = false
     scanner.skipWhitespace()
     if scanner.peek == UInt8(ascii: "}") {
@@ -271,7 +270,7 @@ struct SchemaDecoding {
         guard scanner.peek == UInt8(ascii: "\"") else { throw scanner.error(.syntax, expected: "a string key") }
         let keyStart = scanner.position
         let token = try scanner.scanString()
-        let found = scanner.withBytes(of: token) { schema.slot(of: $0) }
+        let found = scanner.withBytes(of: token) { schema.slot(of: $0, hint: nextSlot) }
         try scanner.expectColon()
         guard let slot = found else {
           let name = scanner.string(of: token)
@@ -289,6 +288,7 @@ struct SchemaDecoding {
           continue
         }
         seen.insert(slot)
+        nextSlot = slot + 1
         let node = schema.nodes[slot]
         if schema.isOptional[slot] && acceptsAbsence(node) {
           scanner.skipWhitespace()
@@ -457,78 +457,5 @@ struct SchemaDecoding {
   @inline(__always) static func equal(_ a: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     var a = a
     return a.withUTF8 { x in x.count == b.count && (x.count == 0 || memcmp(x.baseAddress!, b.baseAddress!, x.count) == 0) }
-  }
-}
-
-extension JSONNumberText {
-  /// Exact decimal text (optional sign, digits with at most one `.`, optional exponent) as a
-  /// ``DecimalNumber``, or `nil`; agrees with ``DecimalNumber/init(parsing:)``.
-  ///
-  /// Up to 19 significant digits without an exponent take a fast path that builds the decimal
-  /// from an integer significand and a power of ten; the rest go through Foundation.
-  /// The exact decimal of a JSON number's text (the decimal type parses bytes itself).
-  static func decimal(_ text: UnsafeBufferPointer<UInt8>) -> DecimalNumber? {
-    DecimalNumber(utf8: text)
-  }
-
-  private static func slowDecimal(_ text: UnsafeBufferPointer<UInt8>) -> DecimalNumber? {
-    DecimalNumber(parsing: String(decoding: text, as: UTF8.self))
-  }
-}
-
-/// Finds the path (keys and indices) to the value at a byte offset by walking the document.
-struct PathLocator {
-  var scanner: JSONScanner
-  let target: Int
-  let maxNesting: Int
-  var path: [PathComponent] = []
-
-  init(_ scanner: JSONScanner, target: Int, maxNesting: Int) {
-    self.scanner = scanner
-    self.target = target
-    self.maxNesting = maxNesting
-  }
-
-  /// The path to the innermost value that starts at or contains ``target``.
-  mutating func locate() -> [PathComponent] {
-    do { _ = try walk(depth: 0) } catch {}
-    return path
-  }
-
-  /// Walks one value; returns true (keeping ``path``) once the target is reached.
-  private mutating func walk(depth: Int) throws(JSONError) -> Bool {
-    scanner.skipWhitespace()
-    if scanner.position >= target || depth > maxNesting { return true }
-    let isObject = scanner.peek == UInt8(ascii: "{")
-    guard isObject || scanner.peek == UInt8(ascii: "[") else {
-      try scanner.skipValue(depth: depth, maxNesting: maxNesting)
-      return scanner.position > target
-    }
-    scanner.position += 1
-    scanner.skipWhitespace()
-    if scanner.peek == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-      scanner.position += 1
-      return scanner.position > target
-    }
-    var index = 0
-    repeat {
-      scanner.skipWhitespace()
-      if scanner.position >= target { return true }
-      if isObject {
-        guard scanner.peek == UInt8(ascii: "\"") else { return true }
-        let token = try scanner.scanString()
-        if scanner.position > target { return true }
-        path.append(.key(scanner.string(of: token)))
-        try scanner.expectColon()
-      } else {
-        path.append(.index(index))
-        index += 1
-      }
-      if try walk(depth: depth + 1) { return true }
-      path.removeLast()
-      scanner.skipWhitespace()
-      if scanner.position >= target { return true }
-    } while try scanner.continueAfterElement(isObject: isObject)
-    return scanner.position > target
   }
 }

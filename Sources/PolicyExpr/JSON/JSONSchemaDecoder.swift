@@ -51,7 +51,21 @@ public struct JSONSchemaDecoder: Sendable {
     return copy.withUTF8 { decode(UnsafeRawBufferPointer($0)) }
   }
 
-  /// Decodes one document (for JSON Lines, one line's bytes; offsets are then within the line).
+  /// Decodes one record of JSON Lines input (see ``JSONLines``): error offsets count from the
+  /// start of `input` and error lines are the record's line number.
+  public func decode(_ line: JSONLine, in input: UnsafeRawBufferPointer) -> Result<Value, InputErrors> {
+    decode(UnsafeRawBufferPointer(rebasing: input[line.range])).mapError { errors in
+      InputErrors(
+        errors.map { error in
+          var located = error
+          located.offset += line.range.lowerBound
+          located.line += line.number - 1
+          return located
+        })
+    }
+  }
+
+  /// Decodes one document (offsets count from the start of `bytes`).
   public func decode(_ bytes: UnsafeRawBufferPointer) -> Result<Value, InputErrors> {
     var decoding = SchemaDecoding(JSONScanner(bytes.bindMemory(to: UInt8.self)), maxNesting: maxNesting, maxErrors: maxErrors)
     var value: Value?
@@ -146,14 +160,17 @@ final class ObjectSchema: Sendable {
     self.nameRanges = ranges
   }
 
-  /// The slot of the field whose name is `key`, or `nil`.
-  @inline(__always) func slot(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+  /// The slot of the field whose name is `key`, or `nil`; `hint` is tried first (documents
+  /// usually list fields in declaration order).
+  @inline(__always) func slot(of key: UnsafeBufferPointer<UInt8>, hint: Int) -> Int? {
     nameBytes.withUnsafeBufferPointer { names in
-      for (slot, range) in nameRanges.enumerated() where range.count == key.count {
-        if key.count == 0 || memcmp(names.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0 {
-          return slot
-        }
+      @inline(__always) func matches(_ slot: Int) -> Bool {
+        let range = nameRanges[slot]
+        return range.count == key.count
+          && (key.count == 0 || memcmp(names.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0)
       }
+      if hint < nameRanges.count && matches(hint) { return hint }
+      for slot in nameRanges.indices where slot != hint && matches(slot) { return slot }
       return nil
     }
   }

@@ -80,17 +80,28 @@ enum JSONTimestamp {
     let days = timestamp.seconds >= 0 ? timestamp.seconds / 86_400 : (timestamp.seconds - 86_399) / 86_400
     let secondOfDay = Int(timestamp.seconds - days * 86_400)
     let (year, month, day) = civilFromDays(Int(days))
-    appendDigits(year, width: 4, to: &out)
-    out.append(UInt8(ascii: "-"))
-    appendDigits(month, width: 2, to: &out)
-    out.append(UInt8(ascii: "-"))
-    appendDigits(day, width: 2, to: &out)
-    out.append(UInt8(ascii: "T"))
-    appendDigits(secondOfDay / 3600, width: 2, to: &out)
-    out.append(UInt8(ascii: ":"))
-    appendDigits(secondOfDay / 60 % 60, width: 2, to: &out)
-    out.append(UInt8(ascii: ":"))
-    appendDigits(secondOfDay % 60, width: 2, to: &out)
+    var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &buffer) { text in
+      func put(_ value: Int, at start: Int, width: Int) {
+        var v = value
+        for i in stride(from: start + width - 1, through: start, by: -1) {
+          text[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v % 10)
+          v /= 10
+        }
+      }
+      put(year, at: 0, width: 4)
+      text[4] = UInt8(ascii: "-")
+      put(month, at: 5, width: 2)
+      text[7] = UInt8(ascii: "-")
+      put(day, at: 8, width: 2)
+      text[10] = UInt8(ascii: "T")
+      put(secondOfDay / 3600, at: 11, width: 2)
+      text[13] = UInt8(ascii: ":")
+      put(secondOfDay / 60 % 60, at: 14, width: 2)
+      text[16] = UInt8(ascii: ":")
+      put(secondOfDay % 60, at: 17, width: 2)
+      out.append(contentsOf: text[0..<19])
+    }
     appendFraction(Int(timestamp.nanos), fraction: fraction, to: &out)
     out.append(UInt8(ascii: "Z"))
   }
@@ -126,16 +137,13 @@ enum JSONTimestamp {
     appendDigits(value, width: width, to: &out)
   }
 
-  /// Appends a non-negative `value` zero-padded to `width` digits.
+  /// Appends a non-negative `value` zero-padded to `width` (1 through 18) digits.
   static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
-    var buffer: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    withUnsafeMutableBytes(of: &buffer) { digits in
-      var v = value
-      for i in stride(from: width - 1, through: 0, by: -1) {
-        digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-        v /= 10
-      }
-      out.append(contentsOf: digits[0..<width])
+    var divisor = 1
+    for _ in 1..<width { divisor *= 10 }
+    while divisor > 0 {
+      out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / divisor % 10))
+      divisor /= 10
     }
   }
 
@@ -170,185 +178,5 @@ enum JSONTimestamp {
     let day = dayOfYear - (153 * mp + 2) / 5 + 1
     let month = mp < 10 ? mp + 3 : mp - 9
     return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-  }
-}
-
-/// Durations as JSON inputs and outputs carry them (`"3.5s"`, `"1h30m"`).
-enum JSONDuration {
-  /// Parses a duration: an optional sign, then one or more decimal numbers each followed by a
-  /// unit `h`, `m`, `s`, `ms`, `us` (or `µs`) or `ns` (Go's and CEL's `duration()` syntax).
-  ///
-  /// Returns `nil` for anything else or beyond ±315,576,000,000 s (protobuf's range).
-  static func parse(_ text: UnsafeBufferPointer<UInt8>) -> DurationValue? {
-    let n = text.count
-    var i = 0
-    var negative = false
-    if i < n && (text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+")) {
-      negative = text[i] == UInt8(ascii: "-")
-      i += 1
-    }
-    guard i < n else { return nil }
-    if n - i == 1 && text[i] == UInt8(ascii: "0") { return DurationValue(seconds: 0) }
-    var seconds: Int64 = 0
-    var nanos: Int64 = 0
-    while i < n {
-      var whole: UInt64 = 0
-      var sawDigit = false
-      while i < n, text[i] &- UInt8(ascii: "0") < 10 {
-        let (m, o1) = whole.multipliedReportingOverflow(by: 10)
-        let (s, o2) = m.addingReportingOverflow(UInt64(text[i] &- UInt8(ascii: "0")))
-        guard !o1 && !o2 else { return nil }
-        whole = s
-        sawDigit = true
-        i += 1
-      }
-      var fraction: UInt64 = 0
-      var scale: UInt64 = 1
-      if i < n && text[i] == UInt8(ascii: ".") {
-        i += 1
-        while i < n, text[i] &- UInt8(ascii: "0") < 10 {
-          if scale < 1_000_000_000_000_000_000 {
-            fraction = fraction * 10 + UInt64(text[i] &- UInt8(ascii: "0"))
-            scale *= 10
-          }
-          sawDigit = true
-          i += 1
-        }
-      }
-      guard sawDigit, let (unit, length) = unit(text, at: i) else { return nil }
-      i += length
-      // whole * unit, split into seconds and nanoseconds to reach protobuf's range.
-      if unit >= 1_000_000_000 {
-        let (s, o) = whole.multipliedReportingOverflow(by: unit / 1_000_000_000)
-        guard !o, s <= UInt64(DurationValue.maxSeconds) else { return nil }
-        seconds += Int64(s)
-      } else {
-        let (ns, o) = whole.multipliedReportingOverflow(by: unit)
-        guard !o else { return nil }
-        seconds += Int64(ns / 1_000_000_000)
-        nanos += Int64(ns % 1_000_000_000)
-      }
-      if fraction > 0 {
-        let product = fraction.multipliedFullWidth(by: unit)
-        let (quotient, _) = scale.dividingFullWidth(product)
-        seconds += Int64(quotient / 1_000_000_000)
-        nanos += Int64(quotient % 1_000_000_000)
-      }
-      seconds += nanos / 1_000_000_000
-      nanos %= 1_000_000_000
-      guard seconds <= DurationValue.maxSeconds else { return nil }
-    }
-    return negative ? DurationValue(seconds: -seconds, nanos: Int32(-nanos)) : DurationValue(seconds: seconds, nanos: Int32(nanos))
-  }
-
-  /// Parses the UTF-8 of `text`.
-  static func parse(_ text: String) -> DurationValue? {
-    var copy = text
-    return copy.withUTF8 { parse($0) }
-  }
-
-  /// The unit at `i` in nanoseconds and its length in bytes.
-  private static func unit(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt64, Int)? {
-    guard i < text.count else { return nil }
-    let next: UInt8 = i + 1 < text.count ? text[i + 1] : 0
-    switch text[i] {
-    case UInt8(ascii: "h"): return (3_600_000_000_000, 1)
-    case UInt8(ascii: "s"): return (1_000_000_000, 1)
-    case UInt8(ascii: "m"): return next == UInt8(ascii: "s") ? (1_000_000, 2) : (60_000_000_000, 1)
-    case UInt8(ascii: "u"): return next == UInt8(ascii: "s") ? (1_000, 2) : nil
-    case UInt8(ascii: "n"): return next == UInt8(ascii: "s") ? (1, 2) : nil
-    case 0xC2:  // U+00B5 MICRO SIGN
-      return next == 0xB5 && i + 2 < text.count && text[i + 2] == UInt8(ascii: "s") ? (1_000, 3) : nil
-    case 0xCE:  // U+03BC GREEK SMALL LETTER MU
-      return next == 0xBC && i + 2 < text.count && text[i + 2] == UInt8(ascii: "s") ? (1_000, 3) : nil
-    default: return nil
-    }
-  }
-
-  /// Appends `duration` as seconds with an `s` suffix (`3.5s`, `-0.000000001s`, `0s`).
-  static func append(_ duration: DurationValue, fraction: JSONTimestamp.Fraction, to out: inout [UInt8]) {
-    if duration.seconds < 0 || duration.nanos < 0 { out.append(UInt8(ascii: "-")) }
-    let seconds = duration.seconds.magnitude
-    out.append(contentsOf: String(seconds).utf8)
-    JSONTimestamp.appendFraction(Int(duration.nanos.magnitude), fraction: fraction, to: &out)
-    out.append(UInt8(ascii: "s"))
-  }
-
-  /// The text of `duration` (`3.5s`).
-  static func format(_ duration: DurationValue, fraction: JSONTimestamp.Fraction = .trimmed) -> String {
-    var out: [UInt8] = []
-    append(duration, fraction: fraction, to: &out)
-    return String(decoding: out, as: UTF8.self)
-  }
-}
-
-/// Standard base64 (RFC 4648 §4) for `bytes` values.
-enum Base64 {
-  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-  /// Appends the padded base64 text of `bytes`.
-  static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
-    var i = 0
-    while i + 3 <= bytes.count {
-      let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-      out.append(alphabet[Int(v >> 18 & 63)])
-      out.append(alphabet[Int(v >> 12 & 63)])
-      out.append(alphabet[Int(v >> 6 & 63)])
-      out.append(alphabet[Int(v & 63)])
-      i += 3
-    }
-    let rest = bytes.count - i
-    if rest > 0 {
-      let v = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-      out.append(alphabet[Int(v >> 18 & 63)])
-      out.append(alphabet[Int(v >> 12 & 63)])
-      out.append(rest == 2 ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "="))
-      out.append(UInt8(ascii: "="))
-    }
-  }
-
-  /// The base64 text of `bytes`.
-  static func encode(_ bytes: [UInt8]) -> String {
-    var out: [UInt8] = []
-    append(bytes, to: &out)
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  /// Decodes standard base64; padding may be omitted. Returns `nil` for any other character.
-  static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-    var end = text.count
-    if end > 0 && text[end - 1] == UInt8(ascii: "=") { end -= 1 }
-    if end > 0 && text[end - 1] == UInt8(ascii: "=") { end -= 1 }
-    if end < text.count && text.count % 4 != 0 { return nil }
-    guard end % 4 != 1 else { return nil }
-    var out: [UInt8] = []
-    out.reserveCapacity(end / 4 * 3 + 2)
-    var accumulator: UInt32 = 0
-    var bits = 0
-    for i in 0..<end {
-      let c = text[i]
-      let v: UInt8
-      switch c {
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = c - UInt8(ascii: "A")
-      case UInt8(ascii: "a")...UInt8(ascii: "z"): v = c - UInt8(ascii: "a") + 26
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0") + 52
-      case UInt8(ascii: "+"): v = 62
-      case UInt8(ascii: "/"): v = 63
-      default: return nil
-      }
-      accumulator = accumulator << 6 | UInt32(v)
-      bits += 6
-      if bits >= 8 {
-        bits -= 8
-        out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-      }
-    }
-    return out
-  }
-
-  /// Decodes the UTF-8 of `text`.
-  static func decode(_ text: String) -> [UInt8]? {
-    var copy = text
-    return copy.withUTF8 { decode($0) }
   }
 }

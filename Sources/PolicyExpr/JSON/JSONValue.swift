@@ -56,6 +56,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     return t.withUTF8 { JSONNumberText.double(UnsafeBufferPointer(rebasing: $0[...])) }
   }
 
+  /// The source text.
   public var description: String { text }
 }
 

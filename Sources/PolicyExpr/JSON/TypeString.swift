@@ -138,6 +138,9 @@ public enum TypeString {
         if name.contains(".") {
           throw error("protobuf message types are not supported: '\(name)'", code: .unsupported, at: start)
         }
+        if !parameters.isEmpty {
+          throw error("abstract type '\(name)' is not supported", code: .unsupported, at: start)
+        }
         throw error("unknown type '\(name)'", code: .unknown, at: start)
       }
     }
@@ -165,5 +168,6 @@ public struct TypeStringError: Error, Sendable, Hashable, CustomStringConvertibl
     case unsupported = "type_unsupported"
   }
 
+  /// The same as ``message``.
   public var description: String { message }
 }

@@ -281,5 +281,6 @@ public struct TypedValueError: Error, Sendable, Hashable, CustomStringConvertibl
   static func malformed(_ message: String) -> TypedValueError { TypedValueError(.malformed, message) }
   static func unsupported(_ message: String) -> TypedValueError { TypedValueError(.unsupported, message) }
 
+  /// The same as ``message``.
   public var description: String { message }
 }

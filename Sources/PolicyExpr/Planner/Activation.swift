@@ -4,10 +4,13 @@
 /// cheap to create and not shared. Slots below ``Environment/variables``'s count hold declared
 /// variables; the rest are comprehension locals.
 public final class Activation {
-  /// Values by slot.
-  public var values: [Value]
+  /// Values by slot. A raw buffer, not an array: reading a slot must not retain the storage.
+  public let values: UnsafeMutablePointer<Value>
   /// Whether a variable slot holds its value yet; lazy slots are filled by ``resolver``.
-  public var ready: [Bool]
+  public let ready: UnsafeMutablePointer<Bool>
+  /// The number of slots in ``values`` (variables, then locals).
+  public let slotCount: Int
+  let variableCount: Int
   /// Computes a lazy variable (a policy's `let`) on first use.
   public var resolver: ((Int, Activation) throws(EvalError) -> Value)?
   /// Cost spent so far; evaluation fails once it passes ``costLimit``.
@@ -18,14 +21,29 @@ public final class Activation {
   public let limits: Limits
   /// Base of local slots (the environment's variable count).
   public let localBase: Int
+  /// Errors held by comprehension accumulators (CEL folds errors as values), by local offset.
+  var localErrors: [EvalError?]
+  /// How many entries of ``localErrors`` are set; reads skip the table when zero.
+  var localErrorCount = 0
 
   /// An activation with `variableCount` variable slots (all ready) and room for `localCount` locals.
   public init(variableCount: Int, localCount: Int, limits: Limits = .default) {
-    values = Array(repeating: .null, count: variableCount + localCount)
-    ready = Array(repeating: true, count: variableCount)
+    slotCount = variableCount + localCount
+    self.variableCount = variableCount
+    values = .allocate(capacity: max(1, slotCount))
+    values.initialize(repeating: .null, count: max(1, slotCount))
+    ready = .allocate(capacity: max(1, variableCount))
+    ready.initialize(repeating: true, count: max(1, variableCount))
     localBase = variableCount
+    localErrors = Array(repeating: nil, count: localCount)
     self.limits = limits
     costLimit = limits.maxEvaluationCost
+  }
+
+  deinit {
+    values.deinitialize(count: max(1, slotCount))
+    values.deallocate()
+    ready.deallocate()
   }
 
   /// Sets a variable.
@@ -50,6 +68,18 @@ public final class Activation {
     values[slot] = v
     ready[slot] = true
     return v
+  }
+
+  /// Sets a local to a value or to an error.
+  func setLocal(_ offset: Int, _ result: Result<Value, EvalError>) {
+    switch result {
+    case .success(let v):
+      if localErrors[offset] != nil { localErrors[offset] = nil; localErrorCount -= 1 }
+      values[localBase + offset] = v
+    case .failure(let e):
+      if localErrors[offset] == nil { localErrorCount += 1 }
+      localErrors[offset] = e
+    }
   }
 
   @inline(__always)

@@ -62,6 +62,11 @@ final class DispatchNode: Interpretable {
     var vs: [Value] = []
     vs.reserveCapacity(args.count)
     for x in args { vs.append(try x.eval(a)) }
+    return try call(vs)
+  }
+
+  /// Chooses the overload from the runtime kinds of `vs` and calls it.
+  func call(_ vs: [Value]) throws(EvalError) -> Value {
     for o in overloads where zip(o.params, vs).allSatisfy({ $1.conforms(to: $0) }) {
       do { return try o.implementation.call(vs) } catch { throw error.at(id) }
     }
@@ -123,7 +128,8 @@ final class ComprehensionNode: Interpretable {
   func eval(_ a: Activation) throws(EvalError) -> Value {
     let r = try range.eval(a)
     let base = a.localBase
-    a.values[base + accuSlot] = try accuInit.eval(a)
+    a.setLocal(accuSlot, .success(try accuInit.eval(a)))
+    defer { a.setLocal(accuSlot, .success(.null)) }
     switch r {
     case .list(let xs):
       for (i, x) in xs.enumerated() {
@@ -135,7 +141,7 @@ final class ComprehensionNode: Interpretable {
           a.values[base + iterSlot] = x
         }
         guard case .bool(true) = try condition.eval(a) else { break }
-        a.values[base + accuSlot] = try step.eval(a)
+        try step(a)
       }
     case .map(let m):
       for i in 0..<m.count {
@@ -143,11 +149,23 @@ final class ComprehensionNode: Interpretable {
         a.values[base + iterSlot] = m.keys[i]
         if let iter2Slot { a.values[base + iter2Slot] = m.values[i] }
         guard case .bool(true) = try condition.eval(a) else { break }
-        a.values[base + accuSlot] = try step.eval(a)
+        try step(a)
       }
     default:
       throw EvalError(.noSuchOverload, "cannot iterate over a value of type '\(r.kindName)'", node: id)
     }
     return try result.eval(a)
+  }
+
+  /// Runs the loop step; an error is stored in the accumulator, not thrown, so a later `false`
+  /// in `all()` (or `true` in `exists()`) can still absorb it.
+  @inline(__always)
+  func step(_ a: Activation) throws(EvalError) {
+    do {
+      a.setLocal(accuSlot, .success(try step.eval(a)))
+    } catch {
+      if error.kind == .costLimit || error.kind == .sizeLimit { throw error }
+      a.setLocal(accuSlot, .failure(error))
+    }
   }
 }

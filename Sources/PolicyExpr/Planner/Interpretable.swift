@@ -22,7 +22,17 @@ final class VariableNode: Interpretable {
 final class LocalNode: Interpretable {
   let offset: Int
   init(_ offset: Int) { self.offset = offset }
-  func eval(_ a: Activation) throws(EvalError) -> Value { a.values[a.localBase + offset] }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    if a.localErrorCount > 0, let e = a.localErrors[offset] { throw e }
+    return a.values[a.localBase + offset]
+  }
+}
+
+/// A node that always fails (an unbound name in unchecked mode).
+final class ErrorNode: Interpretable {
+  let error: EvalError
+  init(_ error: EvalError) { self.error = error }
+  func eval(_ a: Activation) throws(EvalError) -> Value { throw error }
 }
 
 /// `record.field` on a declared record type: an array index.
@@ -30,17 +40,38 @@ final class FieldSlotNode: Interpretable {
   let operand: any Interpretable
   let slot: Int
   let field: String
+  let type: ObjectType
   let id: NodeID
-  init(_ operand: any Interpretable, slot: Int, field: String, id: NodeID) {
-    self.operand = operand; self.slot = slot; self.field = field; self.id = id
+  init(_ operand: any Interpretable, type: ObjectType, slot: Int, field: String, id: NodeID) {
+    self.operand = operand; self.type = type; self.slot = slot; self.field = field; self.id = id
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     let v = try operand.eval(a)
-    if case .object(let o) = v, o.fields.count > slot, o.type.fields[slot].name == field {
+    // The checker proved the type; identity of the record type guards values built elsewhere.
+    if case .object(let o) = v, o.type === type {
       if let f = o.fields[slot] { return f }
       throw EvalError(.noSuchField, "no such field '\(field)'", node: id)
     }
     return try selectField(v, field, id)
+  }
+}
+
+/// `variable.field` fused: one slot read and one array index.
+final class VariableFieldNode: Interpretable {
+  let variable: Int
+  let slot: Int
+  let field: String
+  let type: ObjectType
+  let id: NodeID
+  init(variable: Int, type: ObjectType, slot: Int, field: String, id: NodeID) {
+    self.variable = variable; self.type = type; self.slot = slot; self.field = field; self.id = id
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    if a.ready[variable], case .object(let o) = a.values[variable], o.type === type {
+      if let f = o.fields[slot] { return f }
+      throw EvalError(.noSuchField, "no such field '\(field)'", node: id)
+    }
+    return try selectField(try a.variable(variable), field, id)
   }
 }
 

@@ -11,9 +11,10 @@ public enum OneShot {
   /// (`dyn` for collections). With `checked: false`, type checking is relaxed as in CEL's `disable_check`.
   public static func evaluate(
     _ source: String, bindings: [String: Value] = [:], types: [String: CELType] = [:], checked: Bool = true,
-    macros: Bool = true, limits: Limits = .default
+    macros: Bool = true, container: String? = nil, limits: Limits = .default
   ) -> Outcome {
     var env = Environment(limits: limits)
+    env.container = container
     for (name, type) in types.sorted(by: { $0.key < $1.key }) { env.declare(name, type) }
     for (name, value) in bindings.sorted(by: { $0.key < $1.key }) where types[name] == nil {
       env.declare(name, staticType(of: value))

@@ -21,8 +21,12 @@ struct Planner {
       let op = plan(operand)
       if testOnly { return HasNode(op, field: field, id: e.id) }
       if case .object(let o) = checked.type(of: operand.id), let slot = o.slots[field] {
-        if let c = op as? ConstNode, let v = try? FieldSlotNode(c, slot: slot, field: field, id: e.id).eval(Activation(variableCount: 0, localCount: 0)) { return ConstNode(v) }
-        return FieldSlotNode(op, slot: slot, field: field, id: e.id)
+        let node = FieldSlotNode(op, type: o, slot: slot, field: field, id: e.id)
+        if op is ConstNode, let v = try? node.eval(Activation(variableCount: 0, localCount: 0)) { return ConstNode(v) }
+        if let variable = op as? VariableNode {
+          return VariableFieldNode(variable: variable.slot, type: o, slot: slot, field: field, id: e.id)
+        }
+        return node
       }
       return fold(SelectNode(op, field: field, id: e.id), [op])
     case .call(let function, let target, let args):
@@ -57,6 +61,7 @@ struct Planner {
       return VariableNode(slot)
     case .local(let slot): return LocalNode(slot)
     case .typeName(let t): return ConstNode(.type(t))
+    case .unbound(let name): return ErrorNode(EvalError(.undeclared, "unknown variable '\(name)'", node: e.id))
     case .namespace, nil: return ConstNode(.null)
     }
   }
@@ -99,6 +104,23 @@ struct Planner {
     default: break
     }
     let candidates = checked.overloads[id] ?? env.functions[name]?.overloads.filter { $0.params.count == xs.count } ?? []
+    if candidates.isEmpty {
+      return ErrorNode(EvalError(.noMatchingOverload, "no such function '\(name)' with \(xs.count) arguments", node: id))
+    }
+    if xs.count == 2, name == "_==_" || name == "_!=_" {
+      return fold(EqualityNode(xs[0], xs[1], negate: name == "_!=_"), xs)
+    }
+    let orderings: [String: OrderingNode.Op] = ["_<_": .lt, "_<=_": .le, "_>_": .gt, "_>=_": .ge]
+    if xs.count == 2, let op = orderings[name] {
+      let fallback: @Sendable (Value, Value) throws(EvalError) -> Value
+      if candidates.count == 1, case .binary(let f) = candidates[0].implementation {
+        fallback = f
+      } else {
+        let dispatch = DispatchNode(name: name, overloads: candidates, args: [ConstNode(.null), ConstNode(.null)], id: id)
+        fallback = { x, y throws(EvalError) in try dispatch.call([x, y]) }
+      }
+      return fold(OrderingNode(op, xs[0], xs[1], fallback: fallback, id: id), xs)
+    }
     let node: any Interpretable
     if candidates.count == 1 {
       let o = candidates[0]

@@ -33,6 +33,7 @@ struct Lexer {
     position += 1
     switch b {
     case UInt8(ascii: "\""), UInt8(ascii: "'"): return lexString(from: start, quoteAt: start)
+    case UInt8(ascii: "`"): return lexQuotedIdentifier(from: start)
     case UInt8(ascii: "("): return make(.leftParen, from: start)
     case UInt8(ascii: ")"): return make(.rightParen, from: start)
     case UInt8(ascii: "["): return make(.leftBracket, from: start)
@@ -117,6 +118,24 @@ struct Lexer {
     return make(kind, from: start)
   }
 
+  /// Whether an identifier token is one of CEL's reserved words, which may not be identifiers
+  /// (they may follow a `.`): `as break const continue else for function if import let loop
+  /// package namespace return var void while`.
+  func isReservedWord(_ token: Token) -> Bool {
+    let start = Int(token.start)
+    switch token.end - token.start {
+    case 2: return matches("as", at: start) || matches("if", at: start)
+    case 3: return matches("for", at: start) || matches("let", at: start) || matches("var", at: start)
+    case 4: return matches("else", at: start) || matches("loop", at: start) || matches("void", at: start)
+    case 5: return matches("break", at: start) || matches("const", at: start) || matches("while", at: start)
+    case 6: return matches("import", at: start) || matches("return", at: start)
+    case 7: return matches("package", at: start)
+    case 8: return matches("continue", at: start) || matches("function", at: start)
+    case 9: return matches("namespace", at: start)
+    default: return false
+    }
+  }
+
   /// Whether the bytes at `offset` spell the ASCII `word`.
   func matches(_ word: StaticString, at offset: Int) -> Bool {
     let count = word.utf8CodeUnitCount
@@ -169,6 +188,24 @@ struct Lexer {
     return make(.intLiteral, from: start)
   }
 
+  /// Lexes `` `name` `` where the name is letters, digits and `_ . - /` or spaces (the spec's
+  /// escaped field selectors).
+  private mutating func lexQuotedIdentifier(from start: Int) -> Token {
+    while position < bytes.count {
+      let b = bytes[position]
+      if b == UInt8(ascii: "`") {
+        position += 1
+        guard position > start + 2 else { break }
+        return make(.quotedIdentifier, from: start)
+      }
+      guard isIdentifierContinue(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "/")
+        || b == UInt8(ascii: " ")
+      else { break }
+      position += 1
+    }
+    return invalid(from: start, .invalidQuotedIdentifier)
+  }
+
   // MARK: - Strings and bytes
 
   /// The length of a string prefix (`r`, `b`, `br`, any case) at `start` when a quote follows it.
@@ -201,6 +238,11 @@ struct Lexer {
     while position < bytes.count {
       let b = bytes[position]
       if b == UInt8(ascii: "\\") && !isRaw {
+        let escaped = byte(at: position + 1)
+        if !triple && (escaped == 0x0A || escaped == 0x0D) {
+          position += 1
+          break
+        }
         position += 2
         continue
       }

@@ -29,6 +29,8 @@ struct ParseMessage: Sendable, Hashable {
 
   static func unexpectedCharacter(_ character: String) -> Self { .init("unexpected character '\(character)'") }
   static let unterminatedString = Self("unterminated string literal")
+  static let invalidQuotedIdentifier = Self(
+    "invalid quoted identifier", hint: "write letters, digits, '_', '.', '-', '/' or spaces between backquotes")
 
   // MARK: Parser
 
@@ -42,6 +44,7 @@ struct ParseMessage: Sendable, Hashable {
     .init("reserved identifier '\(name)'", hint: "reserved words may only follow a '.'")
   }
   static let messageConstruction = Self("message construction is not supported")
+  static func unsupportedSyntax(_ text: String) -> Self { .init("unsupported syntax '\(text)'") }
 
   // MARK: Literals
 

@@ -6,10 +6,12 @@ extension Parser {
   /// - Parameters:
   ///   - range: the whole call, from the target (or name) to the `)`.
   ///   - operatorRange: where a nesting error is reported (the `.` or the name).
+  ///   - expandMacros: `false` when the arguments had errors, so a macro does not add its own.
   mutating func makeCall(
-    _ name: String, target: Expr?, args: [Expr], _ range: SourceRange, at operatorRange: SourceRange
+    _ name: String, target: Expr?, args: [Expr], _ range: SourceRange, at operatorRange: SourceRange,
+    expandMacros: Bool
   ) throws(ParseAbort) -> Expr {
-    if macros, let expanded = expandMacro(name, target: target, args: args, range) {
+    if macros, expandMacros, let expanded = expandMacro(name, target: target, args: args, range) {
       try checkHeight(height(expanded), at: operatorRange)
       return expanded
     }

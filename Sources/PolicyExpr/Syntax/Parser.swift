@@ -6,9 +6,11 @@ public struct ExprParser {
   /// the caller maps them into a file with Diagnostic.located(in:mapping:).
   ///
   /// The expression is `nil` when there is any error. Every node has a ``NodeID``; ids are dense
-  /// from 0 and index ``ParsedExpression/ranges``. With `macros`, `has`, `all`, `exists`,
+  /// from 0 and index ``ParsedExpression/ranges`` (a macro's discarded argument nodes keep their
+  /// ids, so a few ids may not appear in the tree). With `macros`, `has`, `all`, `exists`,
   /// `exists_one`/`existsOne`, `map`, `filter`, `transformList` and `transformMap` are expanded into
-  /// comprehensions as cel-go does.
+  /// comprehensions as cel-go does. Nesting is limited by ``Limits/maxExpressionNesting`` and never
+  /// allowed beyond 1,000 levels whatever the limits say, to protect the stack.
   public static func parse(_ source: String, limits: Limits = .default, macros: Bool = true)
     -> (ParsedExpression?, [Diagnostic])
   {
@@ -52,15 +54,19 @@ struct Parser {
   var panicking = false
   /// How many parentheses, brackets, braces, calls, ternaries and unary operators are open.
   var depth = 0
-  /// ``Limits/maxExpressionNesting``.
+  /// ``Limits/maxExpressionNesting``, at most ``hardNestingLimit``.
   let maxNesting: Int
+
+  /// The deepest nesting the parser accepts whatever the limits say, so that its recursion stays
+  /// within small thread stacks (about 2.3 KB per level in debug builds, much less in release).
+  static let hardNestingLimit = 1_000
   /// Whether to expand macros.
   let macros: Bool
 
   init(bytes: UnsafeBufferPointer<UInt8>, limits: Limits, macros: Bool) {
     lexer = Lexer(bytes: bytes)
     token = lexer.next()
-    maxNesting = max(1, limits.maxExpressionNesting)
+    maxNesting = min(max(1, limits.maxExpressionNesting), Parser.hardNestingLimit)
     self.macros = macros
     let estimate = bytes.count / 3 + 4
     ranges.reserveCapacity(estimate)
@@ -89,10 +95,12 @@ struct Parser {
 
   // MARK: - Tokens
 
-  /// Moves to the next token.
+  /// Moves to the next token. A lexer error met while panicking (skipping after a syntax error) is
+  /// dropped like any other error there.
   @inline(__always) mutating func advance() {
     previousEnd = token.end
     token = lexer.next()
+    if token.kind == .invalid && panicking { lexer.diagnostics.removeLast() }
   }
 
   /// Consumes a token of `kind`, or reports the current one as unexpected.
@@ -120,6 +128,9 @@ struct Parser {
   }
 
   // MARK: - Diagnostics
+
+  /// How many errors the lexer and parser have reported so far.
+  var errorCount: Int { diagnostics.count + lexer.diagnostics.count }
 
   /// Reports the current token as unexpected and starts panicking.
   mutating func unexpected(expected: String? = nil) {

@@ -23,6 +23,8 @@ struct Token: Sendable, Equatable {
     case invalid
 
     case identifier
+    /// A backquoted field name after a dot: `` a.`content-type` ``.
+    case quotedIdentifier
     case intLiteral
     case uintLiteral
     case doubleLiteral

@@ -6,7 +6,7 @@ extension Value {
     switch (self, other) {
     case (.null, .null): return true
     case (.bool(let a), .bool(let b)): return a == b
-    case (.string(let a), .string(let b)): return a == b
+    case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)  // CEL does not normalize Unicode
     case (.bytes(let a), .bytes(let b)): return a == b
     case (.timestamp(let a), .timestamp(let b)): return a == b
     case (.duration(let a), .duration(let b)): return a == b
@@ -74,25 +74,18 @@ extension Value {
 
   static func compareUnsigned(_ x: UInt64, _ y: UInt64) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
 
+  /// CEL compares an int with a double by converting the int to double (lossy near 2^63, as
+  /// cel-go does), so `dyn(9223372036854775807) < 9223372036854775808.0` is false.
   static func compareIntDouble(_ x: Int64, _ y: Double) -> Int? {
     if y.isNaN { return nil }
-    if y >= 9.223372036854775808e18 { return -1 }
-    if y < -9.223372036854775808e18 { return 1 }
-    let t = y.rounded(.towardZero)
-    let yi = Int64(t)
-    if x != yi { return x < yi ? -1 : 1 }
-    let frac = y - t
-    return frac > 0 ? -1 : (frac < 0 ? 1 : 0)
+    let xd = Double(x)
+    return xd < y ? -1 : (xd > y ? 1 : 0)
   }
 
   static func compareUIntDouble(_ x: UInt64, _ y: Double) -> Int? {
     if y.isNaN { return nil }
-    if y < 0 { return 1 }
-    if y >= 1.8446744073709551616e19 { return -1 }
-    let t = y.rounded(.towardZero)
-    let yi = UInt64(t)
-    if x != yi { return x < yi ? -1 : 1 }
-    return y - t > 0 ? -1 : 0
+    let xd = Double(x)
+    return xd < y ? -1 : (xd > y ? 1 : 0)
   }
 
   /// Orders two values of the same orderable kind (or two numbers); `nil` when not comparable.

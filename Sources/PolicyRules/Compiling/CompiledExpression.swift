@@ -1,11 +1,16 @@
 import PolicyExpr
 
 /// A compiled policy expression with what is needed to locate its runtime errors in the file.
-public struct CompiledExpression: Sendable {
+///
+/// A class, not a struct: decisions iterate over many of these, and copying a struct of
+/// references would retain each field every time.
+public final class CompiledExpression: Sendable {
   /// The program.
   public let program: Program
   /// Where the expression sits in the policy file.
   public let source: ExpressionSource
+
+  init(program: Program, source: ExpressionSource) { self.program = program; self.source = source }
   /// The expression's text.
   public var text: String { source.text }
 

@@ -85,7 +85,7 @@ public struct PolicyCompiler {
     let ordered = orderNamedValues()
     var lets: [Int: CompiledExpression] = [:]
     var tables: [DecisionTable] = []
-    var outputs: [(String, Int, CompiledExpression)] = []
+    var outputs: [CompiledOutput] = []
     for item in ordered {
       switch item {
       case .let(let n):
@@ -99,7 +99,7 @@ public struct PolicyCompiler {
       case .output(let n):
         guard let e = compile(n.expression, what: "output '\(n.name)'") else { env.declare(n.name, .error); continue }
         let slot = env.declare(n.name, e.program.resultType)
-        outputs.append((n.name, slot, e))
+        outputs.append(CompiledOutput(n.name, slot, e))
       }
     }
     warnUnusedModels(models)
@@ -114,14 +114,14 @@ public struct PolicyCompiler {
     var rules: [CompiledRule] = []
     for r in policy.rules {
       guard let when = compile(r.when, expecting: .bool, what: "when of rule '\(r.id)'") else { continue }
-      var sets: [(String, Int, CompiledExpression)] = []
+      var sets: [CompiledOutput] = []
       for s in r.set {
-        guard let slot = outputs.first(where: { $0.0 == s.name })?.1 else {
-          let hint = closestName(s.name, among: outputs.map(\.0)).map { "did you mean '\($0)'?" }
+        guard let slot = outputs.first(where: { $0.name == s.name })?.slot else {
+          let hint = closestName(s.name, among: outputs.map(\.name)).map { "did you mean '\($0)'?" }
           error(.policyInvalidValue, "rule '\(r.id)' sets '\(s.name)', which is not an output", s.range, hint: hint)
           continue
         }
-        if let e = compile(s.expression, what: "set '\(s.name)' of rule '\(r.id)'") { sets.append((s.name, slot, e)) }
+        if let e = compile(s.expression, what: "set '\(s.name)' of rule '\(r.id)'") { sets.append(CompiledOutput(s.name, slot, e)) }
       }
       rules.append(CompiledRule(id: r.id, when: when, sets: sets,
                                 reason: r.reason.map { compileTemplate($0, what: "reason of rule '\(r.id)'") },

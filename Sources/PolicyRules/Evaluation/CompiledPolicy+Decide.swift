@@ -16,7 +16,7 @@ extension CompiledPolicy {
     if nowSlot >= 0, input.fields[inputSlots.count - 1] == nil, let now { a.set(nowSlot, .timestamp(now)) }
     for slot in lets.keys { a.markLazy(slot) }
     for t in tables { a.markLazy(t.slot) }
-    for o in outputs { a.markLazy(o.1) }
+    for o in outputs { a.markLazy(o.slot) }
     let log = explain ? TableLog() : nil
     a.context = log
     a.resolver = resolver
@@ -48,9 +48,9 @@ extension CompiledPolicy {
 
     var outputFailed = false
     for o in outputs {
-      do { _ = try a.variable(o.1) } catch {
+      do { _ = try a.variable(o.slot) } catch {
         outputFailed = true
-        d.errors.append(failure("output \(o.0)", error, o.2))
+        d.errors.append(failure("output \(o.name)", error, o.expression))
       }
     }
 
@@ -60,10 +60,10 @@ extension CompiledPolicy {
       do throws(EvalError) {
         if case .bool(true) = try r.when.program.evaluate(a) {
           fired = true
-          for (name, slot, e) in r.sets {
-            let v = try e.program.evaluate(a)
-            a.set(slot, v)
-            changes.append((name, v.displayText))
+          for set in r.sets {
+            let v = try set.expression.program.evaluate(a)
+            a.set(set.slot, v)
+            if trace != nil { changes.append((set.name, v.displayText)) }
           }
           if let decline = r.decline { d.reasons.append(.init(id: r.id, message: decline.render(a))) }
           if let reason = r.reason { d.adjustments.append(.init(id: r.id, message: reason.render(a))) }
@@ -75,8 +75,9 @@ extension CompiledPolicy {
       trace?.rules.append(.init(id: r.id, fired: fired, changes: changes))
     }
 
-    for o in outputs where a.ready[o.1] {
-      d.outputs.append((o.0, a.values[o.1]))
+    d.outputs.reserveCapacity(outputs.count)
+    for o in outputs where a.ready[o.slot] {
+      d.outputs.append((o.name, a.values[o.slot]))
     }
 
     for al in alerts {
@@ -126,7 +127,7 @@ extension CompiledPolicy {
 extension CompiledPolicy {
   /// Computes a lazy slot: a `let`, a table, or an output.
   static func makeResolver(lets: [Int: CompiledExpression], tables: [DecisionTable], tableBySlot: [Int: Int],
-                           outputs: [(String, Int, CompiledExpression)], outputBySlot: [Int: Int], names: [String])
+                           outputs: [CompiledOutput], outputBySlot: [Int: Int], names: [String])
     -> @Sendable (Int, Activation) throws(EvalError) -> Value
   {
     return { slot, a throws(EvalError) in
@@ -136,7 +137,7 @@ extension CompiledPolicy {
         defer { (a.context as? TableLog)?.rows[slot] = matched }
         return try tables[t].evaluate(a, matched: &matched)
       }
-      if let o = outputBySlot[slot] { return try outputs[o].2.program.evaluate(a) }
+      if let o = outputBySlot[slot] { return try outputs[o].expression.program.evaluate(a) }
       if names.indices.contains(slot), names[slot] == "now" {
         throw EvalError(.undeclared, "'now' is not set: pass it in the input or with --now")
       }

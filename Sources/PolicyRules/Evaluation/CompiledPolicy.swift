@@ -1,30 +1,47 @@
 import PolicyExpr
 
-/// A check ready to evaluate.
-struct CompiledCheck: Sendable {
+/// A check ready to evaluate (a class so iterating checks retains one reference, not every field).
+final class CompiledCheck: Sendable {
   let id: String
   let require: CompiledExpression
   let when: CompiledExpression?
   let reason: CompiledTemplate
   let operands: [Operand]
+  init(id: String, require: CompiledExpression, when: CompiledExpression?, reason: CompiledTemplate, operands: [Operand]) {
+    self.id = id; self.require = require; self.when = when; self.reason = reason; self.operands = operands
+  }
 }
 
 /// A rule ready to evaluate.
-struct CompiledRule: Sendable {
+final class CompiledRule: Sendable {
   let id: String
   let when: CompiledExpression
-  let sets: [(String, Int, CompiledExpression)]
+  let sets: [CompiledOutput]
   let reason: CompiledTemplate?
   let decline: CompiledTemplate?
+  init(id: String, when: CompiledExpression, sets: [CompiledOutput], reason: CompiledTemplate?, decline: CompiledTemplate?) {
+    self.id = id; self.when = when; self.sets = sets; self.reason = reason; self.decline = decline
+  }
 }
 
 /// An alert ready to evaluate.
-struct CompiledAlert: Sendable {
+final class CompiledAlert: Sendable {
   let id: String
   let severity: Policy.Alert.Severity
   let when: CompiledExpression
   let message: CompiledTemplate
   let operands: [Operand]
+  init(id: String, severity: Policy.Alert.Severity, when: CompiledExpression, message: CompiledTemplate, operands: [Operand]) {
+    self.id = id; self.severity = severity; self.when = when; self.message = message; self.operands = operands
+  }
+}
+
+/// A named value written to a slot: an output, or a rule's `set` of one.
+final class CompiledOutput: Sendable {
+  let name: String
+  let slot: Int
+  let expression: CompiledExpression
+  init(_ name: String, _ slot: Int, _ expression: CompiledExpression) { self.name = name; self.slot = slot; self.expression = expression }
 }
 
 /// A message with `${expr}` placeholders, compiled.
@@ -68,9 +85,10 @@ public final class CompiledPolicy: Sendable {
   let inputSlots: [Int]
   let localCount: Int
   let lets: [Int: CompiledExpression]
-  let tables: [DecisionTable]
+  /// The decision tables, in dependency order.
+  public let tables: [DecisionTable]
   let tableBySlot: [Int: Int]
-  let outputs: [(String, Int, CompiledExpression)]
+  let outputs: [CompiledOutput]
   let outputBySlot: [Int: Int]
   let checks: [CompiledCheck]
   let rules: [CompiledRule]
@@ -82,7 +100,7 @@ public final class CompiledPolicy: Sendable {
 
   init(policy: Policy, version: String, modelHashes: [(String, String)], environment: Environment, inputType: ObjectType,
        inputSlots: [Int], localCount: Int, lets: [Int: CompiledExpression], tables: [DecisionTable],
-       outputs: [(String, Int, CompiledExpression)], checks: [CompiledCheck], rules: [CompiledRule], alerts: [CompiledAlert], cellSlot: Int) {
+       outputs: [CompiledOutput], checks: [CompiledCheck], rules: [CompiledRule], alerts: [CompiledAlert], cellSlot: Int) {
     self.policy = policy; self.version = version; self.modelHashes = modelHashes; self.environment = environment
     self.inputType = inputType; self.inputSlots = inputSlots; self.localCount = localCount; self.lets = lets
     self.tables = tables; self.outputs = outputs; self.checks = checks; self.rules = rules; self.alerts = alerts
@@ -91,7 +109,7 @@ public final class CompiledPolicy: Sendable {
     for (i, t) in tables.enumerated() { tb[t.slot] = i }
     tableBySlot = tb
     var ob: [Int: Int] = [:]
-    for (i, o) in outputs.enumerated() { ob[o.1] = i }
+    for (i, o) in outputs.enumerated() { ob[o.slot] = i }
     outputBySlot = ob
     nowSlot = environment.slots["now"] ?? -1
     inputDecoder = JSONSchemaDecoder(.object(inputType))

@@ -5,7 +5,7 @@ import PolicyExpr
 ///
 /// Simple cells (`< 0.02`, `[1..5)`, `"A", "B"`, `-`) are tests on constants evaluated without the
 /// interpreter; other cells are expressions over `?`, the column's input value.
-public struct DecisionTable: Sendable {
+public final class DecisionTable: Sendable {
   /// The table's id.
   public let id: String
   /// How matching rows combine.
@@ -26,14 +26,24 @@ public struct DecisionTable: Sendable {
   public let resultType: CELType
   /// The record type of a multi-output row.
   let rowType: ObjectType?
-  /// The variable slot holding the table's result.
-  public private(set) var slot = -1
+  /// The variable slot holding the table's result (set once, when the policy declares it).
+  public let slot: Int
   /// The hidden slot `?` reads from.
   let cellSlot: Int
   /// Row source ranges, for the trace.
   let rowLines: [Int]
 
-  func withSlot(_ s: Int) -> DecisionTable { var c = self; c.slot = s; return c }
+  init(id: String, hit: HitPolicy, inputs: [CompiledExpression], outputNames: [String], rows: [[CellTest]], outputs: [[OutputCell]],
+       defaults: [Value]?, priority: [Value], resultType: CELType, rowType: ObjectType?, slot: Int = -1, cellSlot: Int, rowLines: [Int]) {
+    self.id = id; self.hit = hit; self.inputs = inputs; self.outputNames = outputNames; self.rows = rows; self.outputs = outputs
+    self.defaults = defaults; self.priority = priority; self.resultType = resultType; self.rowType = rowType; self.slot = slot
+    self.cellSlot = cellSlot; self.rowLines = rowLines
+  }
+
+  func withSlot(_ s: Int) -> DecisionTable {
+    DecisionTable(id: id, hit: hit, inputs: inputs, outputNames: outputNames, rows: rows, outputs: outputs, defaults: defaults,
+                  priority: priority, resultType: resultType, rowType: rowType, slot: s, cellSlot: cellSlot, rowLines: rowLines)
+  }
 }
 
 /// One input cell.
@@ -104,15 +114,15 @@ enum OutputCell: Sendable {
 
 extension DecisionTable {
   /// Evaluates the table; `matched` receives the 0-based indices of matching rows (for the trace).
-  func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
+  public func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
     var inputValues: [Value] = []
     inputValues.reserveCapacity(inputs.count)
     for e in inputs { inputValues.append(try e.program.evaluate(a)) }
     let stopAtFirst = hit == .first
-    rowLoop: for (r, row) in rows.enumerated() {
-      for (c, test) in row.enumerated() {
+    rowLoop: for r in rows.indices {
+      for c in inputValues.indices {
         do {
-          if try !test.matches(inputValues[c], a, cellSlot: cellSlot) { continue rowLoop }
+          if try !rows[r][c].matches(inputValues[c], a, cellSlot: cellSlot) { continue rowLoop }
         } catch {
           throw EvalError(error.kind, "table '\(id)' row \(r + 1), column \(c + 1): \(error.message)", node: .none)
         }

@@ -86,7 +86,7 @@ public struct DryRun {
     emit: ([UInt8]) -> Void, problem: (String) -> Void, progress: ((Int) -> Void)? = nil
   ) -> Summary {
     var summary = Summary()
-    summary.outputNames = policy.outputs.map(\.0)
+    summary.outputNames = policy.outputs.map(\.name)
     let start = DispatchTime.now().uptimeNanoseconds
     var w = JSONWriter(capacity: 1 << 16)
     if options.format == .csv {

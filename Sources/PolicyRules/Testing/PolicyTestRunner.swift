@@ -86,7 +86,7 @@ public struct PolicyTestRunner {
       }
     }
     for (name, node) in t.expectOutputs {
-      guard let slot = policy.environment.slots[name], policy.outputs.contains(where: { $0.0 == name }) else {
+      guard let slot = policy.environment.slots[name], policy.outputs.contains(where: { $0.name == name }) else {
         failures.append("output '\(name)' is not an output of the policy")
         continue
       }

@@ -76,6 +76,10 @@ final class JSONReaderTests: XCTestCase {
       (#""\ud800\u0041""#, "1:8: expected a low surrogate escape after '\\uD800', found '\\u0041'"),
       (#""\udc00""#, "1:2: expected a high surrogate before '\\uDC00', found a lone low surrogate"),
       ("{\"a\": 1, \"a\": 2}", "1:10: expected distinct object keys, found a second 'a'"),
+      ("{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1,\"b\":2}",
+        "1:56: expected distinct object keys, found a second 'b'"),
+      ("{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1,\"i\":2}",
+        "1:56: expected distinct object keys, found a second 'i'"),
       ("\"é\" x", "1:5: expected end of input, found 'x'"),
     ]
     for (text, expected) in cases {
@@ -137,5 +141,47 @@ final class JSONReaderTests: XCTestCase {
     let lines = bytes.withUnsafeBytes { Array(JSONLines($0)) }
     XCTAssertEqual(lines.map(\.number), [1, 4, 5])
     XCTAssertEqual(lines.map { String(decoding: bytes[$0.range], as: UTF8.self) }, ["{\"a\":1}", "[2]", "3"])
+  }
+
+  /// Cases in the spirit of JSONTestSuite's `y_` (must accept) and `n_` (must reject) files.
+  func testAcceptsAndRejectsLikeRFC8259() {
+    let accepted = [
+      "[1E22]", "[-0]", "[1e-0]", "[0e1]", "[0E+1]", "[123e65]", " [] ", "{\"\":0}", "[[] ]", "[\"\\uDBFF\\uDFFF\"]",
+      "[\"\\u0061\\u30af\\u30EA\\u30b9\"]", "{\"a\":{\"b\":[true,false,null]}}", "\"\u{7F}\"", "[-123.456e-789]",
+      "[1.0e+28]", "\n[\n1\n]\n", "{\"a\":\"b\",\"A\":\"c\"}",
+    ]
+    for text in accepted {
+      XCTAssertNoThrow(try JSONReader.parse(text), text)
+    }
+    let rejected = [
+      "[1,]", "[,1]", "{\"a\":1,}", "[1 2]", "[-]", "[.123]", "[1.]", "[01]", "[-01]", "[1e]", "[1e+]", "[0x1]",
+      "[Infinity]", "[NaN]", "[+1]", "[\"\\x00\"]", "[tru]", "{'a':1}", "{\"a\" 1}", "[1]]", "[\"a", "[\"\t\"]",
+      "{\"a\":1 \"b\":2}", "[1,,2]", "{1:1}", "[\"\\u00\"]", "[\"\\uqqqq\"]", "[\u{FEFF}1]", "\u{FEFF}[1]", "[1.e1]",
+      "[2.e+3]", "[-.1]", "[1e1.5]", "{\"a\":}", "[truefalse]", "[nulll]", "[]x", "{}}", "", " ", "[\"\\\"]",
+    ]
+    for text in rejected {
+      XCTAssertThrowsError(try JSONReader.parse(text), text)
+    }
+  }
+
+  /// Strings are scanned eight bytes at a time; put each special byte at every position of a word.
+  func testSpecialBytesAtEveryPositionOfLongStrings() throws {
+    for p in 0..<20 {
+      let before = String(repeating: "a", count: p)
+      let after = String(repeating: "b", count: 11)
+      XCTAssertEqual(try JSONReader.parse("\"\(before)\\n\(after)\""), .string(before + "\n" + after), "\(p)")
+      XCTAssertEqual(try JSONReader.parse("\"\(before)\\\"\(after)\""), .string(before + "\"" + after), "\(p)")
+      XCTAssertEqual(try JSONReader.parse("\"\(before)é\u{7F}\(after)\""), .string(before + "é\u{7F}" + after), "\(p)")
+      XCTAssertEqual(try JSONReader.parse("\"\(before)\""), .string(before), "\(p)")
+      XCTAssertThrowsError(try JSONReader.parse("\"\(before)\u{1F}\(after)\""), "\(p)") { error in
+        XCTAssertEqual((error as? JSONError)?.offset, p + 1)
+      }
+      var invalid = Array("\"\(before)".utf8)
+      invalid += [0xFE]
+      invalid += Array("\(after)\"".utf8)
+      XCTAssertThrowsError(try JSONReader.parse(invalid), "\(p)") { error in
+        XCTAssertEqual((error as? JSONError)?.offset, p + 1)
+      }
+    }
   }
 }

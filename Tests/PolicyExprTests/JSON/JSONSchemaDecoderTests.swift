@@ -108,7 +108,11 @@ final class JSONSchemaDecoderTests: XCTestCase {
       XCTAssertEqual(fast, slow, text)
       XCTAssertEqual(fast?.description, slow?.description, text)
     }
-    for bad in ["", "-", ".", "1.2.3", "1e", "abc", "1,5", " 1"] {
+    let digits38 = String(repeating: "9", count: 38)
+    // 41 integer digits do not fit 38 significant digits at scale 0: rejected, never rounded.
+    var exact = digits38 + "000"
+    XCTAssertNil(exact.withUTF8 { JSONNumberText.decimal($0) })
+    for bad in ["", "-", ".", "1.2.3", "1e", "abc", "1,5", " 1", digits38 + "1", "0." + digits38 + "1", "1e400"] {
       var copy = bad
       XCTAssertNil(copy.withUTF8 { JSONNumberText.decimal($0) }, bad)
     }
@@ -250,7 +254,7 @@ final class JSONSchemaDecoderTests: XCTestCase {
     decoder.maxNesting = 2
     XCTAssertEqual(decoder.decode("[[1]]").map { _ in true }, .success(true))
     guard case .failure(let tooDeep) = decoder.decode("[[[1]]]") else { return XCTFail("expected failure") }
-    XCTAssertEqual(tooDeep.map(\.message), ["[0]: malformed JSON at 1:3: expected at most 2 nested arrays and objects, found deeper nesting"])
+    XCTAssertEqual(tooDeep.map(\.message), ["[0][0]: malformed JSON at 1:3: expected at most 2 nested arrays and objects, found deeper nesting"])
   }
 
   func testInvalidUTF8InStrings() {
@@ -275,11 +279,75 @@ final class JSONSchemaDecoderTests: XCTestCase {
     let text = Self.document + "\n\n" + #"{"receivable": 1, "request": 2}"# + "\n"
     let bytes = Array(text.utf8)
     let decoder = JSONSchemaDecoder(.object(Self.input))
-    let results = bytes.withUnsafeBytes { raw in
-      JSONLines(raw).map { line in (line.number, decoder.decode(UnsafeRawBufferPointer(rebasing: raw[line.range]))) }
-    }
+    let results = bytes.withUnsafeBytes { raw in JSONLines(raw).map { line in (line.number, decoder.decode(line, in: raw)) } }
     XCTAssertEqual(results.map(\.0), [1, 3])
     guard case .success = results[0].1, case .failure(let errors) = results[1].1 else { return XCTFail("results") }
-    XCTAssertEqual(errors.count, 2)
+    XCTAssertEqual(errors.map(\.message), ["receivable: expected object, found number 1", "request: expected object, found number 2"])
+    let secondRecord = Self.document.utf8.count + 2
+    XCTAssertEqual(errors.map(\.offset), [secondRecord + 15, secondRecord + 29])
+    XCTAssertEqual(errors.map(\.line), [3, 3])
+    XCTAssertEqual(errors.map(\.column), [16, 30])
+  }
+
+  func testPrettyPrintedDocumentAndEnumerations() {
+    let text = """
+      {
+        "request" : { "at" : "2026-10-01T11:30:00+02:00", "applicant" : "Supplier 17" },
+        "receivable" : {
+          "currency" : "EUR",
+          "confirmed_by_debtor" : true, "financed" : false,
+          "due_date" : "2026-12-31T00:00:00.250Z", "amount" : 100.10,
+          "creditor" : "Supplier \\u0031\\u0037", "debtor" : "ACME", "id" : "R-1"
+        }
+      }
+      """
+    guard case .object(let root)? = value(text, as: .object(Self.input)), case .object(let receivable)? = root.fields[0],
+      case .object(let request)? = root.fields[1]
+    else { return XCTFail("objects") }
+    guard case .string("EUR")? = receivable.fields[7], case .string("Supplier 17")? = receivable.fields[2],
+      case .timestamp(let due)? = receivable.fields[4], case .decimal(let amount)? = receivable.fields[3],
+      case .timestamp(let at)? = request.fields[1]
+    else { return XCTFail("\(receivable.fields)") }
+    XCTAssertEqual(due, Timestamp(seconds: 1_798_675_200, nanos: 250_000_000))
+    XCTAssertEqual(amount.description, "100.10")  // money keeps its scale
+    XCTAssertEqual(at, Timestamp(seconds: 1_790_847_000))
+  }
+
+  func testCustomErrorCap() {
+    var decoder = JSONSchemaDecoder(.list(.bool))
+    decoder.maxErrors = 2
+    guard case .failure(let errors) = decoder.decode("[1, 2, 3, true]") else { return XCTFail("failure expected") }
+    XCTAssertEqual(errors.map(\.message), ["[0]: expected bool, found number 1", "[1]: expected bool, found number 2"])
+  }
+
+  func testOtherScalarMismatches() {
+    let type = ObjectType(
+      name: "t",
+      fields: [
+        .init(name: "b", type: .bytes, optional: true), .init(name: "d", type: .duration, optional: true),
+        .init(name: "n", type: .null, optional: true), .init(name: "s", type: .string, optional: true),
+      ])
+    XCTAssertEqual(
+      messages(#"{"b": "***", "d": "3 days", "n": 0, "s": {"x": [1, {"y": 2}]}}"#, as: .object(type)),
+      [
+        #"b: expected bytes (a base64 string), found string "***""#,
+        #"d: expected duration (a string such as "3.5s"), found string "3 days""#,
+        "n: expected null, found number 0",
+        "s: expected string, found object",
+      ])
+    let long = String(repeating: "x", count: 50)
+    XCTAssertEqual(messages("\"\(long)\\n\"", as: .int), ["expected int, found string \"\(String(repeating: "x", count: 40))…\""])
+    XCTAssertEqual(messages("\"a\\\"b\\u0001\"", as: .int), [#"expected int, found string "a\"b\u0001""#])
+  }
+
+  func testWideObjects() {
+    let fields = (0..<70).map { ObjectType.Field(name: "f\($0)", type: .int, optional: $0 % 2 == 1) }
+    let type = ObjectType(name: "wide", fields: fields)
+    let even = (0..<70).filter { $0 % 2 == 0 }.reversed().map { "\"f\($0)\": \($0)" }.joined(separator: ", ")
+    guard case .object(let object)? = value("{\(even)}", as: .object(type)) else { return XCTFail("wide object") }
+    guard case .int(68)? = object.fields[68] else { return XCTFail("slot 68") }
+    XCTAssertNil(object.fields[69])
+    let missing = (0..<68).filter { $0 % 2 == 0 }.map { "\"f\($0)\": 1" }.joined(separator: ", ")
+    XCTAssertEqual(messages("{\(missing), \"f66\": 2}", as: .object(type)), ["f66: duplicate key", "f68: required field is missing"])
   }
 }

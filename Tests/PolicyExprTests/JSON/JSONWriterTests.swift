@@ -35,6 +35,13 @@ final class JSONWriterTests: XCTestCase {
 
   func testStringEscaping() {
     XCTAssertEqual(json(.string("a\"b\\c\n\r\t\u{08}\u{0C}\u{01}\u{1F}é😀/")), #""a\"b\\c\n\r\t\b\f\u0001\u001fé😀/""#)
+    for p in 0..<20 {
+      let before = String(repeating: "a", count: p)
+      let after = String(repeating: "é", count: 6)
+      XCTAssertEqual(json(.string(before + "\"" + after)), "\"" + before + "\\\"" + after + "\"")
+      XCTAssertEqual(json(.string(before + "\u{1}" + after)), "\"" + before + "\\u0001" + after + "\"")
+      XCTAssertEqual(json(.string(before + "\\")), "\"" + before + "\\\\\"")
+    }
     let tricky = "x\u{0}y\u{7F}\u{2028}"
     XCTAssertEqual(try JSONReader.parse(json(.string(tricky))), .string(tricky))
   }
@@ -70,7 +77,7 @@ final class JSONWriterTests: XCTestCase {
       name: "r",
       fields: [.init(name: "z", type: .int), .init(name: "a", type: .string, optional: true), .init(name: "m", type: .decimal)])
     let object = ObjectValue(type: type, fields: [.int(2), nil, .decimal(DecimalNumber(parsing: "1.50")!)])
-    XCTAssertEqual(json(.object(object)), #"{"z":2,"m":"1.5"}"#)
+    XCTAssertEqual(json(.object(object)), #"{"z":2,"m":"1.50"}"#)
   }
 
   func testSchemaRoundTrip() throws {
@@ -78,7 +85,7 @@ final class JSONWriterTests: XCTestCase {
     let decoder = JSONSchemaDecoder(.object(JSONSchemaDecoderTests.input))
     guard case .success(let value) = decoder.decode(text) else { return XCTFail("decode") }
     let written = JSONWriter.string(value)
-    XCTAssertEqual(written, text.replacingOccurrences(of: "250000.00", with: "250000"))
+    XCTAssertEqual(written, text)  // the decimal keeps its scale: "250000.00"
     guard case .success(let again) = decoder.decode(written) else { return XCTFail("decode again") }
     XCTAssertEqual(JSONWriter.string(again), written)
   }
@@ -86,5 +93,20 @@ final class JSONWriterTests: XCTestCase {
   func testJSONValueRoundTrip() throws {
     let text = #"{"a":[1,-0,1.50,1e400,"x\ny",true,false,null],"b":{}}"#
     XCTAssertEqual(String(decoding: JSONWriter.encode(try JSONReader.parse(text)), as: UTF8.self), text)
+  }
+
+  func testDecimalTextMatchesFoundation() {
+    var generator = SystemRandomNumberGenerator()
+    var texts = ["0", "-0.00", "250000.00", "100.10", "-0.5", "0.000001", "1e30", "1.5e-30", "18446744073709551615",
+      "18446744073709551616", "99999999999999999999999999999999999999", "-123456789.987654321", "7"]
+    for _ in 0..<300 {
+      let mantissa = UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...63, using: &generator)
+      let exponent = Int.random(in: -40...20, using: &generator)
+      texts.append("\(Bool.random(using: &generator) ? "-" : "")\(mantissa)e\(exponent)")
+    }
+    for text in texts {
+      guard let decimal = DecimalNumber(parsing: text) else { continue }
+      XCTAssertEqual(json(.decimal(decimal)), "\"\(decimal.description)\"", text)
+    }
   }
 }

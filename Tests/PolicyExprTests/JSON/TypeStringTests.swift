@@ -40,6 +40,7 @@ final class TypeStringTests: XCTestCase {
       ("wrapper(int)", .unsupported, "protobuf message types are not supported: 'wrapper'", 0),
       ("any", .unsupported, "protobuf message types are not supported: 'any'", 0),
       ("function(int, int)", .unsupported, "function types are not supported", 0),
+      ("tuple(dyn, dyn)", .unsupported, "abstract type 'tuple' is not supported", 0),
       ("map(string)", .arity, "type 'map' takes 0 or 2 parameters, found 1", 0),
       ("int(string)", .arity, "type 'int' takes 0 parameters, found 1", 0),
       ("optional_type", .arity, "type 'optional_type' takes 1 parameters, found 0", 0),

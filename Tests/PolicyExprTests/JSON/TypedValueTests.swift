@@ -46,7 +46,7 @@ final class TypedValueTests: XCTestCase {
     assertRoundTrip(#"{"duration":"123.321456789s"}"#)
     assertRoundTrip(#"{"duration":"-1.500s"}"#)
     assertRoundTrip(#"{"duration":"0s"}"#)
-    assertRoundTrip(#"{"decimal":"1.5"}"#)
+    assertRoundTrip(#"{"decimal":"1.50"}"#)
     assertRoundTrip(#"{"optional":{"int":"1"}}"#)
     assertRoundTrip(#"{"optional":null}"#)
   }
@@ -56,7 +56,7 @@ final class TypedValueTests: XCTestCase {
     assertRoundTrip(#"{"double": 2}"#, #"{"double":2.0}"#)
     assertRoundTrip(#"{"timestamp": "2009-02-13T23:31:30.1+01:00"}"#, #"{"timestamp":"2009-02-13T22:31:30.100Z"}"#)
     assertRoundTrip(#"{"duration": "1.5s"}"#, #"{"duration":"1.500s"}"#)
-    assertRoundTrip(#"{"decimal": "1.50"}"#, #"{"decimal":"1.5"}"#)
+    assertRoundTrip(#"{"decimal": "1.50"}"#, #"{"decimal":"1.50"}"#)
     assertRoundTrip(#"{"bytes_b64": "aGk"}"#, #"{"bytes_b64":"aGk="}"#)
   }
 

@@ -1,0 +1,68 @@
+/// `==` / `!=` with fast paths for the kinds policies compare most (strings, ints, bools).
+final class EqualityNode: Interpretable {
+  let lhs: any Interpretable, rhs: any Interpretable
+  let negate: Bool
+  init(_ lhs: any Interpretable, _ rhs: any Interpretable, negate: Bool) { self.lhs = lhs; self.rhs = rhs; self.negate = negate }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let x = try lhs.eval(a)
+    let y = try rhs.eval(a)
+    let equal: Bool
+    switch (x, y) {
+    case (.string(let l), .string(let r)): equal = utf8Equal(l, r)
+    case (.int(let l), .int(let r)): equal = l == r
+    case (.bool(let l), .bool(let r)): equal = l == r
+    default: equal = x.celEquals(y)
+    }
+    return .bool(equal != negate)
+  }
+}
+
+/// Byte equality of two strings (CEL compares code points; no Unicode normalization).
+@inline(__always)
+func utf8Equal(_ a: String, _ b: String) -> Bool {
+  var a = a, b = b
+  return a.withUTF8 { pa in b.withUTF8 { pb in pa.count == pb.count && (pa.count == 0 || memcmpEqual(pa, pb)) } }
+}
+
+@inline(__always)
+func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  for i in 0..<a.count where a[i] != b[i] { return false }
+  return true
+}
+
+/// `<`, `<=`, `>`, `>=` with inline fast paths; other kinds go to the bound overload.
+final class OrderingNode: Interpretable {
+  enum Op: Sendable { case lt, le, gt, ge }
+  let lhs: any Interpretable, rhs: any Interpretable
+  let op: Op
+  let fallback: @Sendable (Value, Value) throws(EvalError) -> Value
+  let id: NodeID
+  init(_ op: Op, _ lhs: any Interpretable, _ rhs: any Interpretable, fallback: @escaping @Sendable (Value, Value) throws(EvalError) -> Value, id: NodeID) {
+    self.op = op; self.lhs = lhs; self.rhs = rhs; self.fallback = fallback; self.id = id
+  }
+
+  @inline(__always)
+  func test(_ c: Int) -> Bool {
+    switch op {
+    case .lt: c < 0
+    case .le: c <= 0
+    case .gt: c > 0
+    case .ge: c >= 0
+    }
+  }
+
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let x = try lhs.eval(a)
+    let y = try rhs.eval(a)
+    switch (x, y) {
+    case (.int(let l), .int(let r)): return .bool(test(l < r ? -1 : (l > r ? 1 : 0)))
+    case (.double(let l), .double(let r)):
+      if l.isNaN || r.isNaN { return .bool(false) }
+      return .bool(test(l < r ? -1 : (l > r ? 1 : 0)))
+    case (.decimal(let l), .decimal(let r)): return .bool(test(l < r ? -1 : (l == r ? 0 : 1)))
+    case (.timestamp(let l), .timestamp(let r)): return .bool(test(l < r ? -1 : (l == r ? 0 : 1)))
+    default:
+      do { return try fallback(x, y) } catch { throw error.at(id) }
+    }
+  }
+}
