@@ -143,6 +143,8 @@ final class EvaluationSemanticsTests: XCTestCase {
       EvalCase("has(r.note)", "false", bindings: ["r": withoutNote], types: types),
       EvalCase("has(r.amount)", "true", bindings: ["r": withoutNote], types: types),
       EvalCase("r.amount", "10.00m", bindings: ["r": withoutNote], types: types),
+      EvalCase("r.note", "error no_such_field: no such field 'note'", bindings: ["r": withoutNote], types: types),
+      EvalCase("has(r.note) && r.note.startsWith(\"X\")", "false", bindings: ["r": withoutNote], types: types),
       EvalCase("has(r.note) ? r.note : \"none\"", "\"none\"", bindings: ["r": withoutNote], types: types),
       EvalCase("has(1)", "compile: invalid argument to has() macro [write has(operand.field)]"),
     ])
