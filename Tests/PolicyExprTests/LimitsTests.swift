@@ -115,6 +115,8 @@ final class LimitsTests: XCTestCase {
                    "error size_limit_exceeded: result of 'join' would be 1200000 bytes, over the limit of 1048576")
     XCTAssertEqual(EvaluationSupport.outcome("\"%s%s\".format([s, s]).size()", bindings: ["s": half]),
                    "error size_limit_exceeded: result of 'format' would be 1200000 bytes, over the limit of 1048576")
+    XCTAssertEqual(EvaluationSupport.outcome("s.replace(\"\", s).size()", bindings: ["s": .string(String(repeating: "x", count: 2_000))]),
+                   "error size_limit_exceeded: result of 'replace' would be 4004000 bytes, over the limit of 1048576")
     let bytes = Value.bytes(Array(repeating: 120, count: 600_000))
     XCTAssertEqual(EvaluationSupport.outcome("size(b + b)", bindings: ["b": bytes]),
                    "error size_limit_exceeded: result of '_+_' would be 1200000 bytes, over the limit of 1048576")
