@@ -3,7 +3,8 @@ final class EqualityNode: Interpretable {
   let lhs: any Interpretable, rhs: any Interpretable
   let negate: Bool
   init(_ lhs: any Interpretable, _ rhs: any Interpretable, negate: Bool) { self.lhs = lhs; self.rhs = rhs; self.negate = negate }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
     let x = try lhs.eval(a)
     let y = try rhs.eval(a)
     let equal: Bool
@@ -13,7 +14,7 @@ final class EqualityNode: Interpretable {
     case (.bool(let l), .bool(let r)): equal = l == r
     default: equal = x.celEquals(y)
     }
-    return .bool(equal != negate)
+    return equal != negate
   }
 }
 
@@ -37,8 +38,12 @@ final class OrderingNode: Interpretable {
   let op: Op
   let fallback: @Sendable (Value, Value) throws(EvalError) -> Value
   let id: NodeID
+  let constantInt: Int64?
+  let lhsSlot: Int
   init(_ op: Op, _ lhs: any Interpretable, _ rhs: any Interpretable, fallback: @escaping @Sendable (Value, Value) throws(EvalError) -> Value, id: NodeID) {
     self.op = op; self.lhs = lhs; self.rhs = rhs; self.fallback = fallback; self.id = id
+    if let c = rhs as? ConstNode, case .int(let i) = c.value { constantInt = i } else { constantInt = nil }
+    lhsSlot = (lhs as? VariableNode)?.slot ?? -1
   }
 
   @inline(__always)
@@ -51,18 +56,28 @@ final class OrderingNode: Interpretable {
     }
   }
 
-  func eval(_ a: Activation) throws(EvalError) -> Value {
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    // `variable < constant`: one slot read, no calls.
+    if lhsSlot >= 0, let c = constantInt, a.ready[lhsSlot], case .int(let l) = a.values[lhsSlot] {
+      return test(l < c ? -1 : (l > c ? 1 : 0))
+    }
     let x = try lhs.eval(a)
+    // A constant right side (`x < 10`, the usual shape) is read without a call.
+    if let c = constantInt, case .int(let l) = x { return test(l < c ? -1 : (l > c ? 1 : 0)) }
     let y = try rhs.eval(a)
     switch (x, y) {
-    case (.int(let l), .int(let r)): return .bool(test(l < r ? -1 : (l > r ? 1 : 0)))
+    case (.int(let l), .int(let r)): return test(l < r ? -1 : (l > r ? 1 : 0))
     case (.double(let l), .double(let r)):
-      if l.isNaN || r.isNaN { return .bool(false) }
-      return .bool(test(l < r ? -1 : (l > r ? 1 : 0)))
-    case (.decimal(let l), .decimal(let r)): return .bool(test(l < r ? -1 : (l == r ? 0 : 1)))
-    case (.timestamp(let l), .timestamp(let r)): return .bool(test(l < r ? -1 : (l == r ? 0 : 1)))
+      if l.isNaN || r.isNaN { return false }
+      return test(l < r ? -1 : (l > r ? 1 : 0))
+    case (.decimal(let l), .decimal(let r)): return test(l < r ? -1 : (l == r ? 0 : 1))
+    case (.timestamp(let l), .timestamp(let r)): return test(l < r ? -1 : (l == r ? 0 : 1))
     default:
-      do { return try fallback(x, y) } catch { throw error.at(id) }
+      let v: Value
+      do { v = try fallback(x, y) } catch { throw error.at(id) }
+      guard case .bool(let b) = v else { throw EvalError(.noSuchOverload, "comparison did not produce a bool", node: id) }
+      return b
     }
   }
 }

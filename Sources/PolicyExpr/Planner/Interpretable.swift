@@ -5,6 +5,16 @@
 public protocol Interpretable: AnyObject, Sendable {
   /// Evaluates the node.
   func eval(_ a: Activation) throws(EvalError) -> Value
+  /// Evaluates a node used as a condition; comparison and logic nodes answer without building a
+  /// ``Value``. A non-bool result is a `no_such_overload` error.
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool
+}
+
+extension Interpretable {
+  public func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    guard case .bool(let b) = try eval(a) else { throw EvalError(.noSuchOverload, "no such overload: expected a bool condition") }
+    return b
+  }
 }
 
 final class ConstNode: Interpretable {
@@ -17,6 +27,11 @@ final class VariableNode: Interpretable {
   let slot: Int
   init(_ slot: Int) { self.slot = slot }
   func eval(_ a: Activation) throws(EvalError) -> Value { try a.variable(slot) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    if a.ready[slot], case .bool(let b) = a.values[slot] { return b }
+    guard case .bool(let b) = try a.variable(slot) else { throw EvalError(.noSuchOverload, "no such overload: expected a bool condition") }
+    return b
+  }
 }
 
 final class LocalNode: Interpretable {
@@ -122,23 +137,16 @@ final class AndNode: Interpretable {
   let lhs: any Interpretable, rhs: any Interpretable
   let id: NodeID
   init(_ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) { self.lhs = lhs; self.rhs = rhs; self.id = id }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
     // Commutative error absorption: `false` on either side wins over an error on the other.
-    var pending: EvalError? = nil
-    do throws(EvalError) {
-      switch try lhs.eval(a) {
-      case .bool(false): return .bool(false)
-      case .bool(true): break
-      case let v: pending = EvalError(.noSuchOverload, "no such overload: '_&&_' applied to '\(v.kindName)'", node: id)
-      }
-    } catch { pending = error }
-    do throws(EvalError) {
-      switch try rhs.eval(a) {
-      case .bool(false): return .bool(false)
-      case .bool(true): if let pending { throw pending }; return .bool(true)
-      case let v: throw pending ?? EvalError(.noSuchOverload, "no such overload: '_&&_' applied to '\(v.kindName)'", node: id)
-      }
-    } catch { throw pending ?? error }
+    let left: Bool
+    do throws(EvalError) { left = try lhs.evalBool(a) } catch {
+      if try !rhs.evalBool(a) { return false }
+      throw error.at(id)
+    }
+    if !left { return false }
+    return try rhs.evalBool(a)
   }
 }
 
@@ -146,22 +154,15 @@ final class OrNode: Interpretable {
   let lhs: any Interpretable, rhs: any Interpretable
   let id: NodeID
   init(_ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) { self.lhs = lhs; self.rhs = rhs; self.id = id }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
-    var pending: EvalError? = nil
-    do throws(EvalError) {
-      switch try lhs.eval(a) {
-      case .bool(true): return .bool(true)
-      case .bool(false): break
-      case let v: pending = EvalError(.noSuchOverload, "no such overload: '_||_' applied to '\(v.kindName)'", node: id)
-      }
-    } catch { pending = error }
-    do throws(EvalError) {
-      switch try rhs.eval(a) {
-      case .bool(true): return .bool(true)
-      case .bool(false): if let pending { throw pending }; return .bool(false)
-      case let v: throw pending ?? EvalError(.noSuchOverload, "no such overload: '_||_' applied to '\(v.kindName)'", node: id)
-      }
-    } catch { throw pending ?? error }
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    let left: Bool
+    do throws(EvalError) { left = try lhs.evalBool(a) } catch {
+      if try rhs.evalBool(a) { return true }
+      throw error.at(id)
+    }
+    if left { return true }
+    return try rhs.evalBool(a)
   }
 }
 
@@ -169,11 +170,9 @@ final class NotNode: Interpretable {
   let operand: any Interpretable
   let id: NodeID
   init(_ operand: any Interpretable, id: NodeID) { self.operand = operand; self.id = id }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
-    guard case .bool(let b) = try operand.eval(a) else {
-      throw EvalError(.noSuchOverload, "no such overload: '!_' applied to a non-bool", node: id)
-    }
-    return .bool(!b)
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    do { return try !operand.evalBool(a) } catch { throw error.at(id) }
   }
 }
 
@@ -198,11 +197,34 @@ final class TernaryNode: Interpretable {
     condition = c; then = t; otherwise = o; self.id = id
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
-    switch try condition.eval(a) {
-    case .bool(true): return try then.eval(a)
-    case .bool(false): return try otherwise.eval(a)
-    case let v: throw EvalError(.noSuchOverload, "no such overload: '_?_:_' applied to '\(v.kindName)'", node: id)
+    let c: Bool
+    do { c = try condition.evalBool(a) } catch { throw error.at(id) }
+    return c ? try then.eval(a) : try otherwise.eval(a)
+  }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    let c: Bool
+    do { c = try condition.evalBool(a) } catch { throw error.at(id) }
+    return c ? try then.evalBool(a) : try otherwise.evalBool(a)
+  }
+}
+
+/// `c1 ? v1 : c2 ? v2 : ... : otherwise` flattened into a loop (a tiered rate, a band lookup),
+/// so a long chain costs one call per condition instead of a nested call per level.
+final class ConditionChainNode: Interpretable {
+  let conditions: [any Interpretable]
+  let values: [any Interpretable]
+  let otherwise: any Interpretable
+  let ids: [NodeID]
+  init(conditions: [any Interpretable], values: [any Interpretable], otherwise: any Interpretable, ids: [NodeID]) {
+    self.conditions = conditions; self.values = values; self.otherwise = otherwise; self.ids = ids
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    for i in conditions.indices {
+      let c: Bool
+      do { c = try conditions[i].evalBool(a) } catch { throw error.at(ids[i]) }
+      if c { return try values[i].eval(a) }
     }
+    return try otherwise.eval(a)
   }
 }
 

@@ -99,6 +99,12 @@ struct Planner {
     case ("!_", 1): return fold(NotNode(xs[0], id: id), xs)
     case ("_?_:_", 3):
       if let c = xs[0] as? ConstNode, case .bool(let b) = c.value { return b ? xs[1] : xs[2] }
+      if let chain = xs[2] as? ConditionChainNode {
+        return ConditionChainNode(conditions: [xs[0]] + chain.conditions, values: [xs[1]] + chain.values, otherwise: chain.otherwise, ids: [id] + chain.ids)
+      }
+      if let inner = xs[2] as? TernaryNode {
+        return ConditionChainNode(conditions: [xs[0], inner.condition], values: [xs[1], inner.then], otherwise: inner.otherwise, ids: [id, inner.id])
+      }
       return TernaryNode(xs[0], xs[1], xs[2], id: id)
     case ("@not_strictly_false", 1): return NotStrictlyFalseNode(xs[0])
     default: break
