@@ -6,7 +6,7 @@ import XCTest
 ///
 /// They run only with `PROVISO_KNOWN_BUGS=1`, so the suite stays green while each bug is listed
 /// here precisely; when a fix lands, the case moves to the test class of its concern.
-final class KnownEngineBugsTests: XCTestCase {
+final class KnownExprEngineBugsTests: XCTestCase {
   func testKnownEngineBugs() throws {
     try XCTSkipUnless(EvaluationSupport.knownBugsEnabled, "set PROVISO_KNOWN_BUGS=1 to run the known engine bugs")
     let moneyHint = "money never mixes with binary doubles: convert the double with decimal(x), or write the number as a literal"
