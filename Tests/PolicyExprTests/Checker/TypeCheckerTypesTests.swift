@@ -50,6 +50,8 @@ final class TypeCheckerTypesTests: XCTestCase {
       ("limits.map(k, k.size())", "list(int)"), ("limits.all(k, limits[k] > 0)", "bool"),
       ("items.map(x, items.map(y, x + y))", "list(list(int))"), ("[[1], [2]].map(xs, xs[0])", "list(int)"),
       ("anything.map(x, x)", "list(dyn)"),
+      ("items.transformList(i, x, i * x)", "list(int)"), ("limits.transformMap(k, v, v * 2)", "map(string, decimal)"),
+      ("limits.all(k, v, v > 0)", "bool"), ("items.exists(i, x, i == x)", "bool"),
     ])
     // A comprehension variable shadows a declared variable of the same name inside the macro only.
     check([("items.map(count, count + 1).size() + count", "int"), ("[\"a\"].map(count, count + \"b\")", "list(string)")])

@@ -24,6 +24,13 @@ final class DecimalEvaluationTests: XCTestCase {
       EvalCase("amount * 0.90", "225000.00m", bindings: amount, types: decimalAmount),
       EvalCase("amount * 0.9", "225000.0m", bindings: amount, types: decimalAmount),
       EvalCase("amount - 0.01", "249999.99m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * -0.5", "-125000.0m", bindings: amount, types: decimalAmount),
+      EvalCase("0.90 * amount", "225000.00m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * 0.1 * 0.1", "2500.00m", bindings: amount, types: decimalAmount),
+      EvalCase("amount + 1e-2", "250000.01m", bindings: amount, types: decimalAmount),
+      EvalCase("[amount].map(x, x * 0.5)", "[125000.0m]", bindings: amount, types: decimalAmount),
+      EvalCase("amount > 249999.999", "true", bindings: amount, types: decimalAmount),
+      EvalCase("decimal(\"1\") + 1u", "compile: found no matching overload for '_+_' applied to '(decimal, uint)'"),
       EvalCase("0.1 + 0.2 == 0.3", "false"),
       EvalCase("decimal(\"0.1\") + decimal(\"0.2\") == decimal(\"0.3\")", "true"),
       EvalCase("decimal(\"0.1\") + 0.2 == 0.3", "true"),
@@ -109,6 +116,12 @@ final class DecimalEvaluationTests: XCTestCase {
       EvalCase("string(decimal(\"1.50\"))", "\"1.50\""),
       EvalCase("type(decimal(\"1\"))", "type(decimal)"),
     ])
+  }
+
+  /// JSON carries money as strings with their places, so no reader turns it into a double.
+  func testMoneyIsPrintedAsStringsInJSON() {
+    XCTAssertEqual(JSONWriter.string(EvaluationSupport.dec("225000.00")), "\"225000.00\"")
+    XCTAssertEqual(JSONWriter.string(.list([EvaluationSupport.dec("0.10"), .double(0.1)])), "[\"0.10\",0.1]")
   }
 
   /// A double *variable* never mixes with a decimal: the checker rejects it with a hint.

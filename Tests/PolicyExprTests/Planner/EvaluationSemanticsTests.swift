@@ -184,6 +184,22 @@ final class EvaluationSemanticsTests: XCTestCase {
     ])
   }
 
+  /// cel-go's two-variable comprehensions: index and element of a list, key and value of a map.
+  func testTwoVariableMacros() {
+    EvaluationSupport.check([
+      EvalCase("[1, 2, 3].all(i, x, x > i)", "true"),
+      EvalCase("[10, 20].exists(i, x, i == 1 && x == 20)", "true"),
+      EvalCase("[1, 2, 3].existsOne(x, x == 2)", "true"),
+      EvalCase("{\"a\": 1, \"b\": 2}.all(k, v, v > 0)", "true"),
+      EvalCase("{\"a\": 1, \"b\": 2}.exists_one(k, v, k == \"a\" && v == 1)", "true"),
+      EvalCase("[1, 2, 3].transformList(i, x, x * i)", "[0, 2, 6]"),
+      EvalCase("[1, 2, 3].transformList(i, x, i > 0, x * 10)", "[20, 30]"),
+      EvalCase("{\"a\": 1, \"b\": 2}.transformMap(k, v, v * 10)", "{\"a\": 10, \"b\": 20}"),
+      EvalCase("{\"a\": 1, \"b\": 2}.transformMap(k, v, k == \"a\", v + 1)", "{\"a\": 2}"),
+      EvalCase("[1, 2].all(x, x, x > 0)", "compile: duplicate variable name 'x'"),
+    ])
+  }
+
   func testStringAndBytesOperations() {
     EvaluationSupport.check([
       EvalCase("\"abc\".size()", "3"),

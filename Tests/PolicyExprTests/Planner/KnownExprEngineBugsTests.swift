@@ -20,6 +20,10 @@ final class KnownExprEngineBugsTests: XCTestCase {
       // A literal in a decimal context is exact: also as the other branch of a conditional and
       // as an argument of math.greatest / math.least next to a decimal (now a binary double).
       EvalCase("false ? amount : 0.5", "0.5m", bindings: ["amount": EvaluationSupport.dec("1")], types: ["amount": .decimal]),
+      // A literal too long for a decimal (over 38 digits) beside a decimal passes the checker and
+      // fails at run time with a confusing overload error; it should be a compile error.
+      EvalCase("amount * 0.12345678901234567890123456789012345678901", "compile: (a literal that does not fit a decimal)",
+               bindings: ["amount": EvaluationSupport.dec("1")], types: ["amount": .decimal]),
       EvalCase("math.greatest(amount, 0.5)", "0.5m", bindings: ["amount": EvaluationSupport.dec("0.1")],
                types: ["amount": .decimal]),
     ])
