@@ -39,6 +39,16 @@ final class TypeCheckerDiagnosticsTests: XCTestCase {
     for c in cases { c.check() }
   }
 
+  /// An expression never reads the clock: outside a policy (which declares it), `now` is just
+  /// an undeclared name.
+  func testNowIsNotBuiltIn() {
+    CheckCase("1️⃣now > timestamp(0)", """
+      <expr>:1:1: error[expr_check_error]: undeclared reference to 'now'
+         | now > timestamp(0)
+         | ^~~
+      """).check()
+  }
+
   /// Every undeclared name is reported, in source order, each once.
   func testSeveralErrorsAreAllReported() {
     CheckCase("1️⃣amonut > 1 || applicant == aplicant", """

@@ -80,7 +80,7 @@ final class KnownExprEngineBugsTests: XCTestCase {
                    "error size_limit_exceeded: list of 12 elements exceeds the limit of 10")
     XCTAssertEqual(EvaluationSupport.outcome("(\"abcdef\" + s).size()", bindings: ["s": .string("ghijkl")], limits: tiny),
                    "error size_limit_exceeded: result of '_+_' would be 12 bytes, over the limit of 10")
-    // map() and filter() build their result in quadratic time: 40,000 elements take ~9 s in a
+    // map() and filter() build their result in quadratic time: 40,000 elements take 4-9 s in a
     // debug build (10,000: 0.4 s; 20,000: 1.5 s), 100,000 (the collection limit) over a minute.
     var generous = Limits()
     generous.maxEvaluationCost = 100_000_000
