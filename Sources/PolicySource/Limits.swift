@@ -15,8 +15,9 @@ public struct Limits: Sendable, Hashable {
   public var maxAliasExpansions = 1_000
   /// The most diagnostics printed; the rest are summarized in one line.
   public var maxDiagnostics = 100
-  /// The evaluation cost budget of one expression evaluation (one unit per node visited
-  /// and per comprehension iteration).
+  /// The evaluation cost budget of one expression evaluation: one unit per comprehension
+  /// iteration (nested loops multiply), so macros over big lists stop instead of hanging. Plain
+  /// operators are not counted: without loops an expression's cost is bounded by its size.
   public var maxEvaluationCost = 1_000_000
   /// The longest string or bytes value an evaluation may create.
   public var maxStringBytes = 1 << 20

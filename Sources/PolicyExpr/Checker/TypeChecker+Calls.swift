@@ -10,6 +10,18 @@ extension TypeChecker {
       references[target.id] = .namespace(ns)
       return resolveCall(id, "\(ns).\(function)", receiver: false, args)
     }
+    // `math.rond(x)`: a namespace that declares other functions, with a misspelled member.
+    if let target, let ns = qualifiedName(target), !ns.hasPrefix("."),
+      !scopes.contains(where: { $0.name == ns.split(separator: ".").first.map(String.init) }),
+      env.slots[String(ns.split(separator: ".").first ?? "")] == nil,
+      env.functions.keys.contains(where: { $0.hasPrefix(ns + ".") })
+    {
+      let name = "\(ns).\(function)"
+      let hint = closestName(name, among: env.functions.keys.filter { $0.hasPrefix(ns + ".") }).map { "did you mean '\($0)'?" }
+      for a in args { _ = visit(a) }
+      error(id, "undeclared reference to '\(name)'", hint: hint)
+      return .error
+    }
     guard let target else { return resolveCall(id, function, receiver: false, args) }
     return resolveCall(id, function, receiver: true, [target] + args)
   }
@@ -19,6 +31,13 @@ extension TypeChecker {
     for lit in literalIDs {
       decimalLiterals.insert(lit)
       set(lit, .decimal)
+      let r = parsed.range(of: lit)
+      let bytes = Array(parsed.source.utf8)
+      if r.start >= 0, Int(r.end) <= bytes.count,
+        DecimalNumber(parsing: String(decoding: bytes[Int(r.start)..<Int(r.end)], as: UTF8.self)) == nil
+      {
+        error(lit, "number literal '\(String(decoding: bytes[Int(r.start)..<Int(r.end)], as: UTF8.self))' does not fit a decimal (at most 38 significant digits)")
+      }
     }
     for a in args {
       if case .call("-_", nil, _) = a.kind, literalIDs.contains(a.id), let neg = env.functions["-_"] {

@@ -29,6 +29,9 @@ public struct TypeChecker {
     var checker = TypeChecker(env: env, parsed: parsed)
     checker.dynamic = dynamic
     _ = checker.visit(parsed.root)
+    // A comprehension step is checked twice when its accumulator's type is refined; report once.
+    var seen = Set<String>()
+    checker.diagnostics = checker.diagnostics.filter { seen.insert("\($0.range.start):\($0.range.end):\($0.message)").inserted }
     let checked = CheckedExpression(
       parsed: parsed, types: checker.types, references: checker.references,
       overloads: checker.overloads, decimalLiterals: checker.decimalLiterals)
@@ -280,6 +283,8 @@ public struct TypeChecker {
         if case .dyn = bound { return true }
         if case .dyn = a { return true }
         // Two numeric types under one parameter widen to dyn (heterogeneous equality).
+        // Money never meets a binary double, not even in `==` (use decimal(x)).
+        if (bound == .decimal && a == .double) || (bound == .double && a == .decimal) { return false }
         if bound.isNumeric && a.isNumeric { subst[name] = .dyn; return true }
         // Type values are all of kind `type`: `type(1) == type(1u)` is a valid (false) comparison.
         if case .type = bound, case .type = a { subst[name] = .type(.dyn); return true }

@@ -34,7 +34,12 @@ public enum CoreLibrary {
       throw .noOverload(name, a, b)
     }
     var overloads: [Overload] = []
-    for x in numeric { for y in numeric { overloads.append(.binary("\(id)_\(x)_\(y)", x, y, .bool, f)) } }
+    // Every numeric pair except decimal with double: money is never compared through a binary double.
+    for x in numeric {
+      for y in numeric where !((x == .decimal && y == .double) || (x == .double && y == .decimal)) {
+        overloads.append(.binary("\(id)_\(x)_\(y)", x, y, .bool, f))
+      }
+    }
     for t: CELType in [.string, .bytes, .bool, .timestamp, .duration] {
       overloads.append(.binary("\(id)_\(t.runtimeName)", t, t, .bool, f))
     }

@@ -49,6 +49,27 @@ final class CallNNode: Interpretable {
   }
 }
 
+/// Checks the size of a built string, bytes, list or map against the activation's limits.
+final class SizeLimitNode: Interpretable {
+  let inner: any Interpretable
+  let id: NodeID
+  init(_ inner: any Interpretable, id: NodeID) { self.inner = inner; self.id = id }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let v = try inner.eval(a)
+    switch v {
+    case .string(let s) where s.utf8.count > a.limits.maxStringBytes:
+      throw EvalError(.sizeLimit, "string of \(s.utf8.count) bytes exceeds the limit of \(a.limits.maxStringBytes)", node: id)
+    case .bytes(let b) where b.count > a.limits.maxStringBytes:
+      throw EvalError(.sizeLimit, "bytes of length \(b.count) exceed the limit of \(a.limits.maxStringBytes)", node: id)
+    case .list(let xs) where xs.count > a.limits.maxCollectionSize:
+      throw EvalError(.sizeLimit, "list of \(xs.count) elements exceeds the limit of \(a.limits.maxCollectionSize)", node: id)
+    case .map(let m) where m.count > a.limits.maxCollectionSize:
+      throw EvalError(.sizeLimit, "map of \(m.count) entries exceeds the limit of \(a.limits.maxCollectionSize)", node: id)
+    default: return v
+    }
+  }
+}
+
 /// A call whose overload is chosen at runtime from the argument values (arguments typed `dyn`).
 final class DispatchNode: Interpretable {
   let name: String
@@ -104,6 +125,56 @@ extension Value {
     case (.object, .null): return true
     default: return false
     }
+  }
+}
+
+/// `map` and `filter`: evaluates an element per item (when the filter holds) into one array.
+final class AppendComprehensionNode: Interpretable {
+  let range: any Interpretable
+  let iterSlot: Int
+  let iter2Slot: Int?
+  let filter: (any Interpretable)?
+  let element: any Interpretable
+  let id: NodeID
+
+  init(range: any Interpretable, iterSlot: Int, iter2Slot: Int?, filter: (any Interpretable)?, element: any Interpretable, id: NodeID) {
+    self.range = range; self.iterSlot = iterSlot; self.iter2Slot = iter2Slot; self.filter = filter; self.element = element; self.id = id
+  }
+
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    let r = try range.eval(a)
+    let base = a.localBase
+    var out: [Value] = []
+    func step() throws(EvalError) {
+      try a.charge(1)
+      if let filter, try !filter.evalBool(a) { return }
+      out.append(try element.eval(a))
+      if out.count > a.limits.maxCollectionSize {
+        throw EvalError(.sizeLimit, "list of more than \(a.limits.maxCollectionSize) elements exceeds the limit", node: id)
+      }
+    }
+    switch r {
+    case .list(let xs):
+      out.reserveCapacity(filter == nil ? xs.count : 0)
+      for (i, x) in xs.enumerated() {
+        if let iter2Slot {
+          a.values[base + iterSlot] = .int(Int64(i))
+          a.values[base + iter2Slot] = x
+        } else {
+          a.values[base + iterSlot] = x
+        }
+        try step()
+      }
+    case .map(let m):
+      for i in 0..<m.count {
+        a.values[base + iterSlot] = m.keys[i]
+        if let iter2Slot { a.values[base + iter2Slot] = m.values[i] }
+        try step()
+      }
+    default:
+      throw EvalError(.noSuchOverload, "cannot iterate over a value of type '\(r.kindName)'", node: id)
+    }
+    return .list(out)
   }
 }
 
@@ -164,7 +235,7 @@ final class ComprehensionNode: Interpretable {
     do {
       a.setLocal(accuSlot, .success(try step.eval(a)))
     } catch {
-      if error.kind == .costLimit || error.kind == .sizeLimit { throw error }
+      if error.isLimit { throw error }
       a.setLocal(accuSlot, .failure(error))
     }
   }

@@ -142,6 +142,7 @@ final class AndNode: Interpretable {
     // Commutative error absorption: `false` on either side wins over an error on the other.
     let left: Bool
     do throws(EvalError) { left = try lhs.evalBool(a) } catch {
+      if error.isLimit { throw error }
       if try !rhs.evalBool(a) { return false }
       throw error.at(id)
     }
@@ -158,6 +159,7 @@ final class OrNode: Interpretable {
   func evalBool(_ a: Activation) throws(EvalError) -> Bool {
     let left: Bool
     do throws(EvalError) { left = try lhs.evalBool(a) } catch {
+      if error.isLimit { throw error }
       if try rhs.evalBool(a) { return true }
       throw error.at(id)
     }
@@ -184,7 +186,7 @@ final class NotStrictlyFalseNode: Interpretable {
     do throws(EvalError) {
       if case .bool(false) = try operand.eval(a) { return .bool(false) }
     } catch {
-      if error.kind == .costLimit { throw error }
+      if error.isLimit { throw error }
     }
     return .bool(true)
   }

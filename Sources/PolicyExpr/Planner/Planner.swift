@@ -45,6 +45,13 @@ struct Planner {
       var iter2Slot: Int? = nil
       if c.iterVar2 != nil { iter2Slot = nextLocal; nextLocal += 1 }
       let accuSlot = nextLocal; nextLocal += 1
+      if let (filter, element) = Self.appendShape(c) {
+        // `map` / `filter`: append to one array instead of rebuilding the list every step.
+        let f = filter.map { plan($0) }
+        let x = plan(element)
+        nextLocal -= (iter2Slot == nil ? 2 : 3)
+        return AppendComprehensionNode(range: range, iterSlot: iterSlot, iter2Slot: iter2Slot, filter: f, element: x, id: e.id)
+      }
       let condition = plan(c.loopCondition)
       let step = plan(c.loopStep)
       let result = plan(c.result)
@@ -52,6 +59,28 @@ struct Planner {
       return ComprehensionNode(range: range, iterSlot: iterSlot, iter2Slot: iter2Slot, accuSlot: accuSlot, accuInit: accuInit,
                                condition: condition, step: step, result: result, id: e.id)
     }
+  }
+
+  /// Recognizes the expansions of `map` and `filter`: an empty list grown by `accu + [e]`,
+  /// optionally under a condition, with the accumulator as result. Returns (condition, element).
+  static func appendShape(_ c: Expr.Comprehension) -> (Expr?, Expr)? {
+    guard case .list(let initial) = c.accuInit.kind, initial.isEmpty,
+      case .literal(.bool(true)) = c.loopCondition.kind,
+      case .ident(let r) = c.result.kind, r == c.accuVar
+    else { return nil }
+    func append(_ e: Expr) -> Expr? {
+      guard case .call("_+_", nil, let args) = e.kind, args.count == 2, case .ident(let a) = args[0].kind, a == c.accuVar,
+        case .list(let xs) = args[1].kind, xs.count == 1
+      else { return nil }
+      return xs[0]
+    }
+    if let x = append(c.loopStep) { return (nil, x) }
+    if case .call("_?_:_", nil, let args) = c.loopStep.kind, args.count == 3, let x = append(args[1]),
+      case .ident(let a) = args[2].kind, a == c.accuVar
+    {
+      return (args[0], x)
+    }
+    return nil
   }
 
   mutating func planReference(_ e: Expr, _ known: CheckedExpression.Reference? = nil) -> any Interpretable {
@@ -127,7 +156,7 @@ struct Planner {
       }
       return fold(OrderingNode(op, xs[0], xs[1], fallback: fallback, id: id), xs)
     }
-    let node: any Interpretable
+    var node: any Interpretable
     if candidates.count == 1 {
       let o = candidates[0]
       if let special = o.specializer, let n = special(xs.map { ($0 as? ConstNode)?.value }) {
@@ -137,6 +166,11 @@ struct Planner {
       }
     } else {
       node = DispatchNode(name: name, overloads: candidates, args: xs, id: id)
+    }
+    // Functions that build strings or collections are held to the evaluation's size limits.
+    switch checked.type(of: id) {
+    case .string, .bytes, .list, .map, .dyn: node = SizeLimitNode(node, id: id)
+    default: break
     }
     return fold(node, xs)
   }

@@ -37,6 +37,10 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { message }
 
+  /// Whether this is a resource limit, which no operator absorbs (CEL's error absorption is for
+  /// data errors; a blown budget must stop the evaluation).
+  public var isLimit: Bool { kind == .costLimit || kind == .sizeLimit }
+
   /// `no such overload` for a function applied to the given values.
   public static func noOverload(_ function: String, _ args: Value...) -> EvalError {
     EvalError(.noSuchOverload, "no such overload: '\(function)' applied to (\(args.map(\.kindName).joined(separator: ", ")))")

@@ -60,8 +60,6 @@ enum EvaluationSupport {
     }
   }
 
-  /// Whether the known engine bug cases should run (`PROVISO_KNOWN_BUGS=1`).
-  static var knownBugsEnabled: Bool { ProcessInfo.processInfo.environment["PROVISO_KNOWN_BUGS"] == "1" }
 
   static func dec(_ text: String) -> Value { .decimal(DecimalNumber(parsing: text)!) }
 }
