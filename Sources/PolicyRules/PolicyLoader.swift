@@ -20,7 +20,9 @@ public enum PolicyLoader {
     let (policy, decodeDiagnostics) = PolicyDecoder.decode(document)
     guard let policy, !decodeDiagnostics.hasErrors else { return (nil, yamlDiagnostics + decodeDiagnostics) }
     let (compiled, compileDiagnostics) = PolicyCompiler.compile(policy, sourceHash: SHA256.hex(file.bytes), limits: limits)
-    return (compiled, yamlDiagnostics + decodeDiagnostics + compileDiagnostics)
+    // An expression checked in two places (a cell type-checked per column) reports once.
+    var seen = Set<Diagnostic>()
+    return (compiled, (yamlDiagnostics + decodeDiagnostics + compileDiagnostics).filter { seen.insert($0).inserted })
   }
 
   /// The policy files under `path` (a file, or a folder searched for `*.yaml` / `*.yml`, sorted).

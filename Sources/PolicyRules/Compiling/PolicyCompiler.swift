@@ -123,7 +123,9 @@ public struct PolicyCompiler {
           error(.policyInvalidValue, "rule '\(r.id)' sets '\(s.name)', which is not an output", s.range, hint: hint)
           continue
         }
-        if let e = compile(s.expression, what: "set '\(s.name)' of rule '\(r.id)'") { sets.append(CompiledOutput(s.name, slot, e)) }
+        if let e = compileSet(s.expression, outputType: env.variables[slot].type, what: "set '\(s.name)' of rule '\(r.id)'") {
+          sets.append(CompiledOutput(s.name, slot, e))
+        }
       }
       rules.append(CompiledRule(id: r.id, when: when, sets: sets,
                                 reason: r.reason.map { compileTemplate($0, what: "reason of rule '\(r.id)'") },
@@ -144,6 +146,24 @@ public struct PolicyCompiler {
       policy: policy, version: version, modelHashes: modelHashes, environment: env, inputType: inputType, inputSlots: inputSlots,
       localCount: maxLocals, lets: lets, tables: tables, outputs: outputs, checks: checks, rules: rules, alerts: alerts, cellSlot: cellSlot)
     return (compiled, diagnostics)
+  }
+
+  /// A rule's new value for an output: a number literal for a decimal output is an exact decimal
+  /// (`set: {new_limit: 0.00}`), and the value must have the output's type.
+  mutating func compileSet(_ source: ExpressionSource, outputType: CELType, what: String) -> CompiledExpression? {
+    guard let e = compile(source, what: what) else { return nil }
+    let t = e.program.resultType
+    if outputType == .decimal, t == .double || t == .int,
+      let d = DecimalNumber(parsing: source.text.trimmingCharacters(in: .whitespaces))
+    {
+      let (p, _) = Compiler(environment: env).compile("decimal(\"\(d)\")")
+      if let p { return CompiledExpression(program: p, source: source) }
+    }
+    if !Self.accepts(outputType, t) && !(outputType == .decimal && t == .int) {
+      error(.policyExpressionType, "\(what) is a \(t), but the output is a \(outputType)", source.range)
+      return nil
+    }
+    return e
   }
 
   /// Top-level operands of comparisons in a condition, for the explained trace.

@@ -46,8 +46,9 @@ extension PolicyDecoder {
     let keys = pairs.compactMap { $0.key.scalar?.value }
     // The long form names its parts (`{type: ..., optional: true}`, `{fields: {...}, optional: true}`);
     // any other mapping is a nested record whose keys are field names.
-    let isSpec = !keys.isEmpty && keys.allSatisfy { Self.fieldSpecKeys.contains($0) }
-      && keys.contains { ["type", "enum", "list", "fields"].contains($0) }
+    // A mapping with `type`, `enum`, `list` or `fields` is a field spec (its other keys must be
+    // spec keys); a nested record with a field literally named `type` uses `fields:`.
+    let isSpec = keys.contains { ["type", "enum", "list", "fields"].contains($0) }
     guard isSpec else { return (.record(recordFields(node, context: context)), false) }
     let f = self.keys(node, Self.fieldSpecKeys, context: context) ?? [:]
     let optional = f["optional"]?.bool ?? false
