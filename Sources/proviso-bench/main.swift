@@ -7,4 +7,5 @@ let only = CommandLine.arguments.firstIndex(of: "--only").map { CommandLine.argu
 var results: [BenchResult] = []
 if only == nil || "expr".hasPrefix(only!) || only!.hasPrefix("expr") { results += ExpressionWorkloads.run() }
 if only == nil || only!.hasPrefix("policy") { results += PolicyWorkloads.run() }
+if only == nil || only!.hasPrefix("forest") { results += ForestWorkloads.run() }
 report(results)

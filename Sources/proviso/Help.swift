@@ -10,5 +10,7 @@ enum Help {
       diff OLD.yaml NEW.yaml --input FILE [--now TS] [--examples N]
       eval 'EXPR' [--var name=JSON]... [--type name=TYPE]...
       eval --cases FILE.jsonl          conformance-style cases, one JSON result per line
+      score MODEL --input FILE.csv     score a tree-ensemble model over a CSV (headers = feature names)
+            [--format csv|jsonl] [--threads N]
     """
 }

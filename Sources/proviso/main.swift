@@ -3,7 +3,7 @@ import Foundation
 // proviso: check, test, run, diff, eval, score, serve, replay, log. Each subcommand is one file.
 let commands: [String: (ArraySlice<String>) throws -> ExitStatus] = [
   "check": CheckCommand.run, "test": TestCommand.run, "run": RunCommand.run, "diff": DiffCommand.run,
-  "eval": EvalCommand.run,
+  "eval": EvalCommand.run, "score": ScoreCommand.run,
 ]
 
 let args = CommandLine.arguments
