@@ -14,9 +14,7 @@ extension CompiledPolicy {
       if let v = input.fields[i] { a.set(slot, v) } else { a.markLazy(slot) }
     }
     if nowSlot >= 0, input.fields[inputSlots.count - 1] == nil, let now { a.set(nowSlot, .timestamp(now)) }
-    for slot in lets.keys { a.markLazy(slot) }
-    for t in tables { a.markLazy(t.slot) }
-    for o in outputs { a.markLazy(o.slot) }
+    for slot in lazySlots { a.markLazy(slot) }
     let log = explain ? TableLog() : nil
     a.context = log
     a.resolver = resolver

@@ -97,6 +97,8 @@ public final class CompiledPolicy: Sendable {
   let nowSlot: Int
   let resolver: @Sendable (Int, Activation) throws(EvalError) -> Value
   let inputDecoder: JSONSchemaDecoder
+  /// Slots computed on first use in every decision: lets, tables, outputs.
+  let lazySlots: [Int]
 
   init(policy: Policy, version: String, modelHashes: [(String, String)], environment: Environment, inputType: ObjectType,
        inputSlots: [Int], localCount: Int, lets: [Int: CompiledExpression], tables: [DecisionTable],
@@ -113,6 +115,7 @@ public final class CompiledPolicy: Sendable {
     outputBySlot = ob
     nowSlot = environment.slots["now"] ?? -1
     inputDecoder = JSONSchemaDecoder(.object(inputType))
+    lazySlots = lets.keys.sorted() + tables.map(\.slot) + outputs.map(\.slot)
     resolver = Self.makeResolver(lets: lets, tables: tables, tableBySlot: tb, outputs: outputs, outputBySlot: ob,
                                  names: environment.variables.map(\.name))
   }

@@ -16,6 +16,9 @@ public final class DecisionTable: Sendable {
   public let outputNames: [String]
   /// Rows: one test per input column.
   let rows: [[CellTest]]
+  /// The same tests flattened row by row (`width` per row): one array, no inner-array retains.
+  let cells: [CellTest]
+  let width: Int
   /// Outputs per row, one per output column.
   let outputs: [[OutputCell]]
   /// Values when no row matches, or `nil` (then no match is an error).
@@ -36,6 +39,8 @@ public final class DecisionTable: Sendable {
   init(id: String, hit: HitPolicy, inputs: [CompiledExpression], outputNames: [String], rows: [[CellTest]], outputs: [[OutputCell]],
        defaults: [Value]?, priority: [Value], resultType: CELType, rowType: ObjectType?, slot: Int = -1, cellSlot: Int, rowLines: [Int]) {
     self.id = id; self.hit = hit; self.inputs = inputs; self.outputNames = outputNames; self.rows = rows; self.outputs = outputs
+    self.cells = rows.flatMap { $0 }
+    self.width = inputs.count
     self.defaults = defaults; self.priority = priority; self.resultType = resultType; self.rowType = rowType; self.slot = slot
     self.cellSlot = cellSlot; self.rowLines = rowLines
   }
@@ -64,6 +69,20 @@ enum CellTest: Sendable {
     init(_ test: CellTest) { self.test = test }
   }
 
+  @inline(__always)
+  static func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+
+  /// Orders a cell's input against a constant; same-kind numbers take a fast path.
+  @inline(__always)
+  static func order(_ v: Value, _ c: Value) -> Int? {
+    switch (v, c) {
+    case (.double(let x), .double(let y)): return x.isNaN || y.isNaN ? nil : order(x, y)
+    case (.int(let x), .int(let y)): return order(x, y)
+    case (.decimal(let x), .decimal(let y)): return order(x, y)
+    default: return Value.compare(v, c)
+    }
+  }
+
   func matches(_ v: Value, _ a: Activation, cellSlot: Int) throws(EvalError) -> Bool {
     switch self {
     case .any: return true
@@ -72,7 +91,7 @@ enum CellTest: Sendable {
       case .eq: return v.celEquals(c)
       case .ne: return !v.celEquals(c)
       default:
-        guard let order = Value.compare(v, c) else {
+        guard let order = CellTest.order(v, c) else {
           throw EvalError(.noSuchOverload, "cannot compare \(v.debugText) with \(c.debugText)")
         }
         switch op {
@@ -83,7 +102,7 @@ enum CellTest: Sendable {
         }
       }
     case .interval(let lo, let loC, let hi, let hiC):
-      guard let a = Value.compare(v, lo), let b = Value.compare(v, hi) else {
+      guard let a = CellTest.order(v, lo), let b = CellTest.order(v, hi) else {
         throw EvalError(.noSuchOverload, "cannot compare \(v.debugText) with the interval bounds")
       }
       return (loC ? a >= 0 : a > 0) && (hiC ? b <= 0 : b < 0)
@@ -119,16 +138,20 @@ extension DecisionTable {
     inputValues.reserveCapacity(inputs.count)
     for e in inputs { inputValues.append(try e.program.evaluate(a)) }
     let stopAtFirst = hit == .first
-    rowLoop: for r in rows.indices {
-      for c in inputValues.indices {
-        do {
-          if try !rows[r][c].matches(inputValues[c], a, cellSlot: cellSlot) { continue rowLoop }
-        } catch {
-          throw EvalError(error.kind, "table '\(id)' row \(r + 1), column \(c + 1): \(error.message)", node: .none)
+    let width = self.width
+    // Cells are tested through a buffer pointer: indexing the array would copy each test out.
+    try cells.withUnsafeBufferPointer { (buffer) throws(EvalError) in
+      rowLoop: for r in 0..<rows.count {
+        for c in 0..<width {
+          let ok: Bool
+          do throws(EvalError) { ok = try buffer[r &* width &+ c].matches(inputValues[c], a, cellSlot: cellSlot) } catch {
+            throw EvalError(error.kind, "table '\(id)' row \(r + 1), column \(c + 1): \(error.message)", node: .none)
+          }
+          if !ok { continue rowLoop }
         }
+        matched.append(r)
+        if stopAtFirst { break }
       }
-      matched.append(r)
-      if stopAtFirst { break }
     }
     return try combine(matched, a)
   }
