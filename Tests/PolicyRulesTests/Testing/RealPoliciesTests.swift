@@ -6,9 +6,9 @@ import XCTest
 
 /// The policies shipped in `policies/` load without errors and pass their own tests.
 final class RealPoliciesTests: XCTestCase {
-  static let names = ["equipment-alerts.yaml", "equipment-leasing-price.yaml", "receivable-financing.yaml"]
+  static let names = ["equipment-alerts.yaml", "equipment-leasing-price.yaml", "merchant-credit.yaml", "receivable-financing.yaml"]
 
-  func testPolicyFolderHoldsTheThreePolicies() {
+  func testPolicyFolderHoldsTheFourPolicies() {
     let folder = PolicyFixtures.repositoryRoot.appendingPathComponent("policies").path
     XCTAssertEqual(PolicyLoader.policyFiles(at: folder).map { ($0 as NSString).lastPathComponent }, Self.names)
   }
