@@ -241,6 +241,20 @@ final class ListNode: Interpretable {
   }
 }
 
+/// A map literal whose keys are distinct constants: only the values are evaluated, and the key
+/// index is shared by every map it builds.
+final class ConstantKeyMapNode: Interpretable {
+  let shape: MapValue
+  let values: [any Interpretable]
+  init(shape: MapValue, values: [any Interpretable]) { self.shape = shape; self.values = values }
+  func eval(_ a: Activation) throws(EvalError) -> Value {
+    var vs: [Value] = []
+    vs.reserveCapacity(values.count)
+    for v in values { vs.append(try v.eval(a)) }
+    return .map(MapValue.sharingKeys(of: shape, values: vs))
+  }
+}
+
 final class MapNode: Interpretable {
   let keys: [any Interpretable], values: [any Interpretable]
   let id: NodeID

@@ -37,6 +37,12 @@ struct Planner {
     case .map(let entries):
       var ks: [any Interpretable] = [], vs: [any Interpretable] = []
       for entry in entries { ks.append(plan(entry.key)); vs.append(plan(entry.value)) }
+      let constantKeys = ks.compactMap { ($0 as? ConstNode)?.value }
+      if constantKeys.count == ks.count, !ks.isEmpty,
+        case .success(let shape) = MapValue.make(keys: constantKeys, values: constantKeys)
+      {
+        return fold(ConstantKeyMapNode(shape: shape, values: vs), vs)
+      }
       return fold(MapNode(keys: ks, values: vs, id: e.id), ks + vs)
     case .comprehension(let c):
       let range = plan(c.iterRange)

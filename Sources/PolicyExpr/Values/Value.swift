@@ -85,6 +85,12 @@ public final class MapValue: Sendable {
     self.keys = keys; self.values = values; self.index = index
   }
 
+  /// A map whose keys (and so its hash index) are shared with other maps of the same shape: a map
+  /// literal with constant keys builds its index once, at plan time.
+  public static func sharingKeys(of shape: MapValue, values: [Value]) -> MapValue {
+    MapValue(keys: shape.keys, values: values, index: shape.index)
+  }
+
   private init(keys: [Value], values: [Value], index: [MapKey: Int]) {
     self.keys = keys; self.values = values; self.index = index
   }

@@ -56,7 +56,7 @@ extension CompiledPolicy {
 
     for r in rules {
       var fired = false
-      var changes: [(String, String)] = []
+      var changes: [(String, TraceValue)] = []
       a.cost = 0
       do throws(EvalError) {
         if case .bool(true) = try r.when.program.evaluate(a) {
@@ -65,7 +65,7 @@ extension CompiledPolicy {
             a.cost = 0
             let v = try located(set.expression) { () throws(EvalError) in try set.expression.program.evaluate(a) }
             a.set(set.slot, v)
-            if trace != nil { changes.append((set.name, v.displayText)) }
+            if trace != nil { changes.append((set.name, .value(v))) }
           }
           if let decline = r.decline { d.reasons.append(.init(id: r.id, message: decline.render(a))) }
           if let reason = r.reason { d.adjustments.append(.init(id: r.id, message: reason.render(a))) }
@@ -104,14 +104,14 @@ extension CompiledPolicy {
     }
     if trace != nil {
       for (slot, _) in lets.sorted(by: { $0.key < $1.key }) where a.ready[slot] {
-        trace!.lets.append((environment.variables[slot].name, a.values[slot].displayText))
+        trace!.lets.append((environment.variables[slot].name, .value(a.values[slot])))
       }
       trace!.models = modelHashes.map { (id: $0.0, hash: $0.1) }
     }
     if var t = trace, let log {
       for table in tables {
         guard let rows = log.rows[table.slot] else { continue }
-        let result = a.ready[table.slot] ? a.values[table.slot].displayText : "error"
+        let result: TraceValue = a.ready[table.slot] ? .value(a.values[table.slot]) : .error("not computed")
         t.tables.append(.init(id: table.id, matchedRows: rows.map { $0 + 1 }, lines: rows.map { table.rowLines[$0] }, result: result))
       }
       trace = t
@@ -120,9 +120,9 @@ extension CompiledPolicy {
     return d
   }
 
-  func operandValues(_ operands: [Operand], _ a: Activation) -> [(text: String, value: String)] {
+  func operandValues(_ operands: [Operand], _ a: Activation) -> [(text: String, value: TraceValue)] {
     operands.map { o in
-      do throws(EvalError) { return (o.text, try o.program.evaluate(a).displayText) } catch { return (o.text, "error: \(error.message)") }
+      do throws(EvalError) { return (o.text, .value(try o.program.evaluate(a))) } catch { return (o.text, .error(error.message)) }
     }
   }
 

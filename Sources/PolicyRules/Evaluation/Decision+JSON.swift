@@ -63,11 +63,11 @@ extension Decision {
 
 extension Trace {
   func writeJSON(to w: inout JSONWriter) {
-    func values(_ vs: [(text: String, value: String)]) {
+    func values(_ vs: [(text: String, value: TraceValue)]) {
       w.raw("[")
       for (i, v) in vs.enumerated() {
         if i > 0 { w.raw(",") }
-        w.raw("{"); w.key("expr"); w.writeString(v.text); w.raw(","); w.key("value"); w.writeString(v.value); w.raw("}")
+        w.raw("{"); w.key("expr"); w.writeString(v.text); w.raw(","); w.key("value"); w.writeString(v.value.description); w.raw("}")
       }
       w.raw("]")
     }
@@ -83,7 +83,7 @@ extension Trace {
       w.raw("{"); w.key("id"); w.writeString(t.id); w.raw(","); w.key("matched_rows"); w.raw("[")
       w.raw(t.matchedRows.map(String.init).joined(separator: ","))
       w.raw("],"); w.key("lines"); w.raw("[" + t.lines.map(String.init).joined(separator: ",") + "],")
-      w.key("result"); w.writeString(t.result); w.raw("}")
+      w.key("result"); w.writeString(t.result.description); w.raw("}")
     }
     w.raw("],"); w.key("rules"); w.raw("[")
     for (i, r) in rules.enumerated() {
@@ -91,7 +91,7 @@ extension Trace {
       w.raw("{"); w.key("id"); w.writeString(r.id); w.raw(","); w.key("fired"); w.raw(r.fired ? "true" : "false")
       if !r.changes.isEmpty {
         w.raw(","); w.key("set"); w.raw("{")
-        for (j, c) in r.changes.enumerated() { if j > 0 { w.raw(",") }; w.key(c.output); w.writeString(c.value) }
+        for (j, c) in r.changes.enumerated() { if j > 0 { w.raw(",") }; w.key(c.output); w.writeString(c.value.description) }
         w.raw("}")
       }
       w.raw("}")
@@ -105,7 +105,7 @@ extension Trace {
     w.raw("]")
     if !lets.isEmpty {
       w.raw(","); w.key("lets"); w.raw("{")
-      for (i, l) in lets.enumerated() { if i > 0 { w.raw(",") }; w.key(l.name); w.writeString(l.value) }
+      for (i, l) in lets.enumerated() { if i > 0 { w.raw(",") }; w.key(l.name); w.writeString(l.value.description) }
       w.raw("}")
     }
     if !models.isEmpty {

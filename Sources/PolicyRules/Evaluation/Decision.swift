@@ -53,6 +53,29 @@ public struct Decision: Sendable {
   public func output(_ name: String) -> Value? { outputs.first { $0.name == name }?.value }
 }
 
+/// A value recorded in a trace: kept as a value and rendered only when the trace is shown, so
+/// explaining a decision costs little more than making it.
+public enum TraceValue: Sendable, CustomStringConvertible {
+  case value(Value)
+  case error(String)
+  /// Whether two recorded values are equal (CEL equality; errors by message).
+  public func sameAs(_ other: TraceValue) -> Bool {
+    switch (self, other) {
+    case (.value(let a), .value(let b)): a.celEquals(b)
+    case (.error(let a), .error(let b)): a == b
+    default: false
+    }
+  }
+
+  /// The value as a person reads it (`225000.00`, `SUP-17`), or `error: ...`.
+  public var description: String {
+    switch self {
+    case .value(let v): v.displayText
+    case .error(let m): "error: \(m)"
+    }
+  }
+}
+
 /// Why a decision came out as it did.
 public struct Trace: Sendable {
   /// Every check in order.
@@ -64,7 +87,7 @@ public struct Trace: Sendable {
   /// Every alert.
   public var alerts: [AlertTrace] = []
   /// The named values (`let`) the decision computed, in declaration order, with their values.
-  public var lets: [(name: String, value: String)] = []
+  public var lets: [(name: String, value: TraceValue)] = []
   /// The models the policy scores with, and their content hashes.
   public var models: [(id: String, hash: String)] = []
 
@@ -75,7 +98,7 @@ public struct Trace: Sendable {
     public var status: String
     public var expression: String
     /// Each compared operand: its source text and value (or error).
-    public var values: [(text: String, value: String)]
+    public var values: [(text: String, value: TraceValue)]
   }
 
   /// Which rows of a table matched.
@@ -85,20 +108,20 @@ public struct Trace: Sendable {
     public var matchedRows: [Int]
     /// Source lines of the matched rows.
     public var lines: [Int]
-    public var result: String
+    public var result: TraceValue
   }
 
   /// Whether a rule fired.
   public struct RuleTrace: Sendable {
     public var id: String
     public var fired: Bool
-    public var changes: [(output: String, value: String)]
+    public var changes: [(output: String, value: TraceValue)]
   }
 
   /// Whether an alert fired, and the values its condition saw.
   public struct AlertTrace: Sendable {
     public var id: String
     public var fired: Bool
-    public var values: [(text: String, value: String)]
+    public var values: [(text: String, value: TraceValue)]
   }
 }

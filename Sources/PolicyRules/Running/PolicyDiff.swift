@@ -69,7 +69,9 @@ public struct PolicyDiff {
       for id in fy.subtracting(fx) { report.newlyFailing[id, default: 0] += 1 }
       for id in fx.subtracting(fy) { report.noLongerFailing[id, default: 0] += 1 }
       let tx = Dictionary((x.trace?.tables ?? []).map { ($0.id, $0.result) }, uniquingKeysWith: { a, _ in a })
-      for t in y.trace?.tables ?? [] where tx[t.id] != nil && tx[t.id] != t.result { report.tableChanges[t.id, default: 0] += 1 }
+      for t in y.trace?.tables ?? [] {
+        if let before = tx[t.id], !before.sameAs(t.result) { report.tableChanges[t.id, default: 0] += 1 }
+      }
       for o in y.outputs {
         guard let before = x.output(o.name) else { continue }
         if before.celEquals(o.value) { continue }
