@@ -50,6 +50,14 @@ public final class DecisionLog: Sendable {
     try queue.submit(.decision(record))
   }
 
+  /// Enqueues `record` and returns at once; `completion` runs on the writer thread once the record is
+  /// committed (`nil`) or failed. For callers that must not block, such as a suspended HTTP request.
+  ///
+  /// - Throws: ``DecisionLogError/closed`` after ``close()``; `completion` is then not called.
+  public func append(_ record: DecisionRecord, completion: @escaping @Sendable (DecisionLogError?) -> Void) throws(DecisionLogError) {
+    try queue.enqueue(.decision(record), completion: completion)
+  }
+
   /// Stores a policy version's source under its hash, unless that hash is already stored; returns once committed.
   public func recordPolicyVersion(_ version: PolicyVersionRecord) throws(DecisionLogError) {
     try queue.submit(.policyVersion(version))
@@ -65,7 +73,7 @@ public final class DecisionLog: Sendable {
 }
 
 /// One item for the writer thread.
-enum LogWrite {
+enum LogWrite: Sendable {
   case decision(DecisionRecord)
   case policyVersion(PolicyVersionRecord)
 }

@@ -1,8 +1,11 @@
 /// The decision service's HTTP API over a ``DecisionEngine``: routing, the admin token, body checks,
-/// decision ids, the decision log and the metrics. Pass ``handle(_:)`` to an ``HTTPServer``.
+/// decision ids, the decision log and the metrics.
 ///
 /// A decision is answered only after its record is committed to the log; if the log cannot take it,
-/// the client gets 503 and no decision, so every decision a client saw is in the log.
+/// the client gets 503 and no decision, so every decision a client saw is in the log. Serve it with
+/// ``handle(_:responder:)`` as an ``HTTPServer/DeferredHandler``: the connection then waits for the
+/// group commit without holding a worker thread, so one commit covers many connections.
+/// ``handle(_:)`` is the blocking form.
 public final class DecisionService<Engine: DecisionEngine>: Sendable {
   /// Settings of the API layer.
   public struct Configuration: Sendable {
@@ -37,8 +40,19 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
     self.configuration = configuration
   }
 
-  /// Answers one request; safe to call concurrently.
+  /// Answers one request, blocking while its decision is committed; safe to call concurrently.
   public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    process(request, deferred: nil) ?? WireError.internalError("no response").response
+  }
+
+  /// Answers one request through `responder`: at once, or from the log's writer thread after the
+  /// decision's commit. Safe to call concurrently.
+  public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+    if let response = process(request, deferred: responder) { responder.respond(response) }
+  }
+
+  /// The response, or `nil` when it will be sent through `deferred` after the log commit.
+  private func process(_ request: HTTPRequest, deferred: HTTPResponder?) -> HTTPResponse? {
     switch router.match(method: request.method, path: request.path) {
     case .notFound:
       return count(WireError.notFound(path: request.path).response, endpoint: "none")
@@ -47,7 +61,7 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
     case .found(let endpoint, let parameters):
       let value = parameters.first?.value ?? ""
       switch endpoint {
-      case .decide: return decide(request, policy: value)
+      case .decide: return decide(request, policy: value, deferred: deferred)
       case .listPolicies: return count(json(200, Self.policiesJSON(engine.policies())), endpoint: "list_policies")
       case .showPolicy:
         guard let detail = engine.policyDetail(id: value) else {
@@ -74,7 +88,7 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
     }
   }
 
-  private func decide(_ request: HTTPRequest, policy: String) -> HTTPResponse {
+  private func decide(_ request: HTTPRequest, policy: String, deferred: HTTPResponder?) -> HTTPResponse? {
     let started = monotonicSeconds()
     if let syntaxError = configuration.jsonSyntax.validate(request.body) {
       return count(syntaxError.wireError.response, endpoint: "decide")
@@ -88,22 +102,35 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
     case .rejected(let error):
       return count(error.response, endpoint: "decide", policy: policy)
     case .decided(let decision):
-      if let log {
-        let record = DecisionRecord(id: id, at: receivedAt, policy: policy, version: decision.version,
-                                    inputJSON: String(decoding: request.body, as: UTF8.self),
-                                    resultJSON: String(decoding: decision.body, as: UTF8.self),
-                                    latencyMicros: decision.evaluationMicros)
-        do {
-          try log.append(record)
-        } catch {
-          metrics.decisionLogWriteErrors.labels().increment()
-          return count(WireError.unavailable("decision not recorded: \(error)").response, endpoint: "decide", policy: policy)
+      guard let log else { return answered(decision, policy: policy, started: started, error: nil) }
+      let record = DecisionRecord(id: id, at: receivedAt, policy: policy, version: decision.version,
+                                  inputJSON: String(decoding: request.body, as: UTF8.self),
+                                  resultJSON: String(decoding: decision.body, as: UTF8.self),
+                                  latencyMicros: decision.evaluationMicros)
+      do {
+        if let deferred {
+          try log.append(record) { error in
+            deferred.respond(self.answered(decision, policy: policy, started: started, error: error))
+          }
+          return nil
         }
+        try log.append(record)
+        return answered(decision, policy: policy, started: started, error: nil)
+      } catch {
+        return answered(decision, policy: policy, started: started, error: error)
       }
-      metrics.decisions.labels(policy, decision.outcome).increment()
-      metrics.decisionDuration.labels(policy).observe(seconds: monotonicSeconds() - started)
-      return count(json(200, decision.body), endpoint: "decide", policy: policy)
     }
+  }
+
+  /// The response for a decision whose log write ended with `error` (`nil`: committed, or no log).
+  private func answered(_ decision: Decision, policy: String, started: Double, error: DecisionLogError?) -> HTTPResponse {
+    if let error {
+      metrics.decisionLogWriteErrors.labels().increment()
+      return count(WireError.unavailable("decision not recorded: \(error)").response, endpoint: "decide", policy: policy)
+    }
+    metrics.decisions.labels(policy, decision.outcome).increment()
+    metrics.decisionDuration.labels(policy).observe(seconds: monotonicSeconds() - started)
+    return count(json(200, decision.body), endpoint: "decide", policy: policy)
   }
 
   private func reload(_ request: HTTPRequest) -> HTTPResponse {

@@ -4,17 +4,23 @@ import Glibc
 import Darwin
 #endif
 
-/// A queue where producers block until the consumer has committed the batch holding their item.
+/// A queue where producers learn when the consumer has committed the batch holding their item.
 ///
-/// Producers call ``submit(_:)``; the single consumer calls ``takeBatch(timeoutSeconds:)``, writes
+/// Producers either block in ``submit(_:)`` or pass a completion to ``enqueue(_:completion:)``,
+/// which the consumer's thread calls after the commit. The single consumer calls ``takeBatch(timeoutSeconds:)``, writes
 /// everything it got in one transaction, then calls ``finish(_:error:)``, which wakes the producers
 /// of that batch with its outcome. Items are numbered in submission order, so "committed" is one
 /// number: every item numbered up to it is done. Built on a pthread mutex and two condition
 /// variables (the standard library's `Mutex` has no condition variable).
 final class GroupCommitQueue<Item>: @unchecked Sendable {
-  /// A batch handed to the consumer: its items and the number of the last one.
+  /// Called on the consumer's thread once an item's batch is finished: `nil` on success.
+  typealias Completion = @Sendable (DecisionLogError?) -> Void
+
+  /// A batch handed to the consumer: its items, their completions (`nil` for blocked producers)
+  /// and the number of the last one.
   struct Batch {
     var items: [Item]
+    var completions: [Completion?]
     var last: UInt64
   }
 
@@ -30,6 +36,7 @@ final class GroupCommitQueue<Item>: @unchecked Sendable {
   private let itemsAvailable = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
   private let batchFinished = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
   private var pending: [Item] = []
+  private var pendingCompletions: [Completion?] = []
   private var submitted: UInt64 = 0
   private var committed: UInt64 = 0
   private var failures: [Failure] = []
@@ -71,6 +78,7 @@ final class GroupCommitQueue<Item>: @unchecked Sendable {
     defer { pthread_mutex_unlock(mutex) }
     guard !closed else { throw .closed }
     pending.append(item)
+    pendingCompletions.append(nil)
     submitted += 1
     let number = submitted
     pthread_cond_signal(itemsAvailable)
@@ -81,6 +89,19 @@ final class GroupCommitQueue<Item>: @unchecked Sendable {
       if failures[index].unreported == 0 { failures.remove(at: index) }
       throw error
     }
+  }
+
+  /// Enqueues `item` without waiting; `completion` runs on the consumer's thread after its batch.
+  ///
+  /// - Throws: ``DecisionLogError/closed`` after ``close()`` (and `completion` is not called).
+  func enqueue(_ item: Item, completion: @escaping Completion) throws(DecisionLogError) {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    guard !closed else { throw .closed }
+    pending.append(item)
+    pendingCompletions.append(completion)
+    submitted += 1
+    pthread_cond_signal(itemsAvailable)
   }
 
   /// Waits up to `timeoutSeconds` for items and takes all of them; returns an empty batch on timeout,
@@ -98,29 +119,36 @@ final class GroupCommitQueue<Item>: @unchecked Sendable {
         if pthread_cond_timedwait(itemsAvailable, mutex, &deadline) == ETIMEDOUT { break }
       }
     }
-    if pending.isEmpty { return closed ? nil : Batch(items: [], last: committed) }
+    if pending.isEmpty { return closed ? nil : Batch(items: [], completions: [], last: committed) }
     var items: [Item] = []
     items.reserveCapacity(pending.count)
     swap(&items, &pending)
-    return Batch(items: items, last: committed + UInt64(items.count))
+    var completions: [Completion?] = []
+    completions.reserveCapacity(items.count)
+    swap(&completions, &pendingCompletions)
+    return Batch(items: items, completions: completions, last: committed + UInt64(items.count))
   }
 
-  /// Marks `batch` finished and wakes its producers: all of them fail with `error` when it is set,
-  /// otherwise those at the offsets in `itemErrors` fail with theirs.
+  /// Marks `batch` finished, wakes its blocked producers and then calls its completions: all items
+  /// fail with `error` when it is set, otherwise those at the offsets in `itemErrors` fail with theirs.
   func finish(_ batch: Batch, error: DecisionLogError?, itemErrors: [Int: DecisionLogError] = [:]) {
     pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
     let first = batch.last - UInt64(batch.items.count) + 1
-    if let error, !batch.items.isEmpty {
-      failures.append(Failure(first: first, last: batch.last, error: error, unreported: batch.items.count))
-    } else {
-      for (offset, itemError) in itemErrors {
+    let blocked = batch.completions.count(where: { $0 == nil })
+    if let error, blocked > 0 {
+      failures.append(Failure(first: first, last: batch.last, error: error, unreported: blocked))
+    } else if error == nil {
+      for (offset, itemError) in itemErrors where batch.completions[offset] == nil {
         let number = first + UInt64(offset)
         failures.append(Failure(first: number, last: number, error: itemError, unreported: 1))
       }
     }
     committed = batch.last
     pthread_cond_broadcast(batchFinished)
+    pthread_mutex_unlock(mutex)
+    for (offset, completion) in batch.completions.enumerated() {
+      completion?(error ?? itemErrors[offset])
+    }
   }
 
   /// Refuses new items; the consumer drains what is pending, then ``takeBatch(timeoutSeconds:)`` returns `nil`.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import XCTest
@@ -53,7 +54,9 @@ final class DecisionServiceTests: XCTestCase {
     engine = FakeEngine()
     service = DecisionService(engine: engine, log: log, configuration: .init(adminToken: "s3cret"))
     let service = self.service!
-    server = HTTPServer(configuration: HTTPServer.Configuration(port: 0, maxRequestBodyBytes: 4_096)) { service.handle($0) }
+    server = HTTPServer(configuration: HTTPServer.Configuration(port: 0, maxRequestBodyBytes: 4_096)) { request, responder in
+      service.handle(request, responder: responder)
+    }
     try server.start()
     client = TestHTTPClient(port: server.port)
   }
@@ -75,6 +78,32 @@ final class DecisionServiceTests: XCTestCase {
     XCTAssertEqual(record.inputJSON, #"{"amount": 70}"#)
     XCTAssertEqual(record.resultJSON, response.body)
     XCTAssertEqual(record.latencyMicros, 3)
+  }
+
+  func testBlockingHandlerAnswersAndLogsTheSame() throws {
+    let service = self.service!
+    let blocking = HTTPServer(configuration: HTTPServer.Configuration(port: 0)) { service.handle($0) }
+    try blocking.start()
+    defer { blocking.stop() }
+    let response = try XCTUnwrap(TestHTTPClient(port: blocking.port).request("POST", "/v1/decisions/limits", body: Array(#"{"amount": 700}"#.utf8)))
+    XCTAssertEqual(response.status, 200)
+    let id = String(response.body.dropFirst(7).prefix(26))
+    XCTAssertEqual(try log.reader.decision(id: id)?.resultJSON, response.body)
+    XCTAssertEqual(client.request("POST", "/v1/decisions/nope", body: Array("{}".utf8))?.status, 404)
+  }
+
+  func testFiftyConcurrentDecisionsAreAllLogged() throws {
+    let port = server.port
+    let ids = Mutex<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: 50) { index in
+      guard let response = TestHTTPClient(port: port).request("POST", "/v1/decisions/limits", body: Array("{\"amount\": \(index)}".utf8)),
+            response.status == 200 else { return }
+      ids.withLock { $0.append(String(response.body.dropFirst(7).prefix(26))) }
+    }
+    let answered = ids.withLock { $0 }
+    XCTAssertEqual(answered.count, 50)
+    XCTAssertEqual(Set(answered).count, 50)
+    for id in answered { XCTAssertNotNil(try log.reader.decision(id: id), id) }
   }
 
   func testErrorsHaveTheOneShape() throws {

@@ -137,6 +137,61 @@ final class HTTPServerTests: XCTestCase {
     server.stop()   // a second stop does nothing
   }
 
+  func testDeferredHandlerAnswersNowOrLaterFromAnotherThread() throws {
+    let server = HTTPServer(configuration: HTTPServer.Configuration(port: 0, threads: 1)) { request, responder in
+      if request.path == "/now" {
+        responder.respond(HTTPResponse(status: 200, text: "now"))
+        responder.respond(HTTPResponse(status: 500, text: "ignored"))
+        return
+      }
+      DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
+        responder.respond(HTTPResponse(status: 201, text: "later \(request.path)"))
+      }
+    }
+    try server.start()
+    defer { server.stop() }
+    let port = server.port
+    XCTAssertEqual(TestHTTPClient(port: port).request("GET", "/now")?.body, "now")
+    // One worker thread, 20 requests each waiting 50 ms: they overlap only because the worker is not held.
+    let bodies = Mutex<[String]>([])
+    let group = DispatchGroup()
+    let started = monotonicSeconds()
+    for index in 0..<20 {
+      group.enter()
+      Thread.detachNewThread {
+        let response = TestHTTPClient(port: port).request("GET", "/later/\(index)")
+        bodies.withLock { $0.append(response.map { "\($0.status) \($0.body)" } ?? "failed") }
+        group.leave()
+      }
+    }
+    XCTAssertEqual(group.wait(timeout: .now() + 5), .success)
+    XCTAssertLessThan(monotonicSeconds() - started, 0.5, "20 × 50 ms on one worker: they must overlap")
+    XCTAssertEqual(bodies.withLock { $0.sorted() }, (0..<20).map { "201 later /later/\($0)" }.sorted())
+    XCTAssertEqual(server.requestsInFlight, 0)
+  }
+
+  func testStopAnswersDeferredRequestsThatNeverGotAResponse() throws {
+    let entered = DispatchSemaphore(value: 0)
+    let server = HTTPServer(configuration: HTTPServer.Configuration(port: 0, shutdownGraceSeconds: 0.2)) { _, _ in
+      entered.signal()   // never responds
+    }
+    try server.start()
+    let port = server.port
+    let answer = Mutex<TestResponse?>(nil)
+    let finished = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      let response = TestHTTPClient(port: port).request("GET", "/forgotten")
+      answer.withLock { $0 = response }
+      finished.signal()
+    }
+    XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
+    server.stop()
+    XCTAssertEqual(finished.wait(timeout: .now() + 5), .success)
+    let response = try XCTUnwrap(answer.withLock { $0 })
+    XCTAssertEqual(response.status, 503)
+    XCTAssertEqual(response.body, #"{"code":"unavailable","message":"server is shutting down","errors":[]}"#)
+  }
+
   func testStartFailsClearlyOnABadAddressAndATakenPort() throws {
     let bad = HTTPServer(configuration: HTTPServer.Configuration(bindAddress: "localhost", port: 0), handler: Self.echo)
     XCTAssertThrowsError(try bad.start()) { error in
