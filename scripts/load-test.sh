@@ -7,7 +7,8 @@
 #       mode, and measures GET /health (the ceiling) and POST /v1/decisions/fake with logging on.
 #   scripts/load-test.sh --log-bench
 #       Builds the same scratch binary and measures DecisionLog group-commit throughput: 1, 8 and 32
-#       threads appending 160,000 records in total, each append waiting for its commit.
+#       threads appending 160,000 records in total, each append waiting for its commit, then one
+#       thread appending with completions (512 outstanding), as the deferred HTTP path does.
 #   scripts/load-test.sh --serve POLICY_DIR [--policy ID --body FILE.json] [...]
 #       Draft for `proviso serve` once it exists: starts .build/release/proviso serve on an
 #       ephemeral loopback port with a decision log in /tmp and measures the same two endpoints.
@@ -82,6 +83,25 @@ enum LogBench {
     let result = #"{"decision":"approved","reasons":[],"outputs":{"advance":"900.00","fee":"4.50"}}"#
     let started = monotonicNow()
     let group = DispatchGroup()
+    if writers == 0 {
+      // One producer that never blocks: appends with completions, at most 512 outstanding.
+      let window = DispatchSemaphore(value: 512)
+      let total = perWriter
+      for _ in 0..<total {
+        window.wait()
+        group.enter()
+        try log.append(DecisionRecord(id: ids.next(), at: LogTime.nowMicros(), policy: "receivable-financing",
+                                      version: "sha256:0123456789abcdef", inputJSON: input, resultJSON: result, latencyMicros: 12)) { _ in
+          window.signal()
+          group.leave()
+        }
+      }
+      group.wait()
+      let seconds = monotonicNow() - started
+      log.close()
+      print("LOGBENCH \(total) appends with completions (512 outstanding) in \(String(format: "%.2f", seconds)) s: \(Int(Double(total) / seconds)) appends/s")
+      return
+    }
     for _ in 0..<writers {
       group.enter()
       Thread.detachNewThread {
@@ -133,7 +153,10 @@ sigaddset(&signals, SIGINT)
 pthread_sigmask(SIG_BLOCK, &signals, nil)   // worker threads inherit the mask; main waits below
 let log = logPath.isEmpty ? nil : try DecisionLog(configuration: DecisionLog.Configuration(path: logPath))
 let service = DecisionService(engine: FixedEngine(), log: log)
-let server = HTTPServer(configuration: HTTPServer.Configuration(port: 0, threads: threads)) { service.handle($0) }
+let blocking = ProcessInfo.processInfo.environment["PROVISO_BLOCKING"] == "1"
+let server = blocking
+  ? HTTPServer(configuration: HTTPServer.Configuration(port: 0, threads: threads)) { service.handle($0) }
+  : HTTPServer(configuration: HTTPServer.Configuration(port: 0, threads: threads)) { service.handle($0, responder: $1) }
 try server.start()
 let line = Array("PORT \(server.port)\n".utf8)
 _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
@@ -149,6 +172,7 @@ SWIFT
   [[ -x "$binary" ]] || { echo "scratch build failed" >&2; exit 70; }
   if (( log_bench )); then
     for writers in 1 8 32; do timeout 120 "$binary" bench-log "$work/bench-$writers.sqlite" "$writers" $((160000 / writers)); done
+    timeout 120 "$binary" bench-log "$work/bench-async.sqlite" 0 160000
     exit 0
   fi
   "$binary" "$threads" "$work/decisions.sqlite" > "$work/server.out" 2>&1 &
