@@ -409,9 +409,19 @@ public final class DecisionLogReader: Sendable {
 
   /// The stored source of the policy version `hash`, or `nil`.
   public func policyVersion(hash: String) throws(DecisionLogError) -> PolicyVersionRecord? {
+    try policyVersionRow("WHERE hash = ?1", hash)
+  }
+
+  /// The most recently loaded stored version of `policy`, or `nil`: what start-up can fall back to
+  /// when the policy's file is broken.
+  public func latestPolicyVersion(policy: String) throws(DecisionLogError) -> PolicyVersionRecord? {
+    try policyVersionRow("WHERE policy = ?1 ORDER BY loaded_at DESC, rowid DESC LIMIT 1", policy)
+  }
+
+  private func policyVersionRow(_ clause: String, _ value: String) throws(DecisionLogError) -> PolicyVersionRecord? {
     try read { connection throws(SQLiteFailure) -> PolicyVersionRecord? in
-      let statement = try connection.prepare("SELECT hash, policy, source, loaded_at FROM policy_versions WHERE hash = ?1")
-      statement.bind(1, hash)
+      let statement = try connection.prepare("SELECT hash, policy, source, loaded_at FROM policy_versions \(clause)")
+      statement.bind(1, value)
       guard try statement.step() else { return nil }
       return PolicyVersionRecord(hash: statement.text(0), policy: statement.text(1), source: statement.text(2),
                                  loadedAt: LogTime.parse(statement.text(3)) ?? 0)

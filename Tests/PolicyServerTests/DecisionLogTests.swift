@@ -67,6 +67,11 @@ final class DecisionLogTests: XCTestCase {
     XCTAssertEqual(try log.reader.policyVersion(hash: "h1"),
                    PolicyVersionRecord(hash: "h1", policy: "p", source: "policy: p\n", loadedAt: 1_000_000))
     XCTAssertNil(try log.reader.policyVersion(hash: "h2"))
+    try log.recordPolicyVersion(PolicyVersionRecord(hash: "h3", policy: "p", source: "policy: p # v3\n", loadedAt: 3_000_000))
+    try log.recordPolicyVersion(PolicyVersionRecord(hash: "q1", policy: "q", source: "policy: q\n", loadedAt: 4_000_000))
+    XCTAssertEqual(try log.reader.latestPolicyVersion(policy: "p")?.hash, "h3")
+    XCTAssertEqual(try log.reader.latestPolicyVersion(policy: "q")?.source, "policy: q\n")
+    XCTAssertNil(try log.reader.latestPolicyVersion(policy: "r"))
   }
 
   func testDuplicateIdFailsAloneAndClosedLogRefusesAppends() throws {
