@@ -60,6 +60,14 @@ final class HTTPServerTests: XCTestCase {
     XCTAssertEqual(response.status, 413)
   }
 
+  func testHeadersOverTheConnectionMemoryAreRefused() throws {
+    let server = try startServer(HTTPServer.Configuration(port: 0, connectionMemoryBytes: 8_192), handler: Self.echo)
+    defer { server.stop() }
+    let response = TestHTTPClient(port: server.port).request("GET", "/x", headers: ["X-Big": String(repeating: "a", count: 20_000)])
+    XCTAssertEqual(response?.status, 431)
+    XCTAssertEqual(TestHTTPClient(port: server.port).request("GET", "/x")?.status, 200, "the server keeps serving")
+  }
+
   func testStalledClientIsDroppedAfterTheConnectionTimeout() throws {
     let server = try startServer(HTTPServer.Configuration(port: 0, connectionTimeoutSeconds: 1), handler: Self.echo)
     defer { server.stop() }
