@@ -68,6 +68,26 @@ final class HTTPServerTests: XCTestCase {
     XCTAssertEqual(TestHTTPClient(port: server.port).request("GET", "/x")?.status, 200, "the server keeps serving")
   }
 
+  func testConnectionsOverTheLimitWaitUntilASlotFrees() throws {
+    let server = try startServer(HTTPServer.Configuration(port: 0, threads: 1, connectionLimit: 8), handler: Self.echo)
+    defer { server.stop() }
+    let client = TestHTTPClient(port: server.port)
+    let idle = (0..<8).map { _ in client.connectSocket() }
+    XCTAssertTrue(idle.allSatisfy { $0 >= 0 })
+    usleep(100_000)   // let the daemon accept them
+    let answer = Mutex<TestResponse?>(nil)
+    let finished = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      let response = client.request("GET", "/ninth")
+      answer.withLock { $0 = response }
+      finished.signal()
+    }
+    XCTAssertEqual(finished.wait(timeout: .now() + 0.3), .timedOut, "the ninth connection is not accepted while 8 are held")
+    for fd in idle { close(fd) }
+    XCTAssertEqual(finished.wait(timeout: .now() + 3), .success)
+    XCTAssertEqual(answer.withLock { $0?.status }, 200)
+  }
+
   func testStalledClientIsDroppedAfterTheConnectionTimeout() throws {
     let server = try startServer(HTTPServer.Configuration(port: 0, connectionTimeoutSeconds: 1), handler: Self.echo)
     defer { server.stop() }
