@@ -39,6 +39,8 @@ public final class DecisionLog: Sendable {
     }
   }
 
+  deinit { close() }
+
   /// Records waiting for, or inside, the current group commit.
   public var queueDepth: Int { queue.depth }
 
@@ -65,6 +67,8 @@ public final class DecisionLog: Sendable {
 
   /// Commits what is queued, stops the writer and closes its connection (which checkpoints the WAL).
   /// Later appends throw ``DecisionLogError/closed``. A second call does nothing.
+  ///
+  /// Must not be called from an append's completion (it runs on the writer thread this waits for).
   public func close() {
     guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
     queue.close()

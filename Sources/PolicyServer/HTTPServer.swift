@@ -50,6 +50,11 @@ public final class HTTPServer: Sendable {
   /// The bound TCP port (the ephemeral one when ``Configuration/port`` is 0), or 0 before ``start()``.
   public var port: UInt16 { daemon.withLock { $0.port } }
 
+  /// The number of open client connections (idle keep-alive ones included), or 0 when stopped.
+  public var connectionCount: Int {
+    daemon.withLock { state in state.handle.map { Int(cmhd_current_connections($0.pointer)) } ?? 0 }
+  }
+
   /// The number of requests currently being received or handled.
   public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
 
