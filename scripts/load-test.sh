@@ -9,6 +9,9 @@
 #       Builds the same scratch binary and measures DecisionLog group-commit throughput: 1, 8 and 32
 #       threads appending 160,000 records in total, each append waiting for its commit, then one
 #       thread appending with completions (512 outstanding), as the deferred HTTP path does.
+#   scripts/load-test.sh --kill-test
+#       Runs wrk against the scratch server's decision endpoint, recording every decision id it gets
+#       back, kills the server with SIGKILL mid-load, reopens the log and checks each id is in it.
 #   scripts/load-test.sh --serve POLICY_DIR [--policy ID --body FILE.json] [...]
 #       Draft for `proviso serve` once it exists: starts .build/release/proviso serve on an
 #       ephemeral loopback port with a decision log in /tmp and measures the same two endpoints.
@@ -16,18 +19,19 @@
 # Prints wrk's summary (requests/s, latency percentiles) for each run and the decision/health ratio.
 set -euo pipefail
 
-log_bench=0 mode="" policy_dir="" policy="receivable-financing" body_file="" threads=2 duration=5 connections=64
+log_bench=0 kill_test=0 mode="" policy_dir="" policy="receivable-financing" body_file="" threads=2 duration=5 connections=64
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scratch) mode=scratch; shift ;;
     --log-bench) mode=scratch; log_bench=1; shift ;;
+    --kill-test) mode=scratch; kill_test=1; shift ;;
     --serve) mode=serve; policy_dir="$2"; shift 2 ;;
     --policy) policy="$2"; shift 2 ;;
     --body) body_file="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
-    *) echo "usage: $0 --scratch | --log-bench | --serve POLICY_DIR [--policy ID --body FILE] [--threads N] [--duration S] [--connections C]" >&2; exit 64 ;;
+    *) echo "usage: $0 --scratch | --log-bench | --kill-test | --serve POLICY_DIR [--policy ID --body FILE] [--threads N] [--duration S] [--connections C]" >&2; exit 64 ;;
   esac
 done
 [[ -n "$mode" ]] || { echo "usage: $0 --scratch | --serve POLICY_DIR ..." >&2; exit 64; }
@@ -140,6 +144,16 @@ struct FixedEngine: DecisionEngine {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count > 3, arguments[1] == "verify-log" {
+  // Every id a client saw answered must be in the log (opened by the writer, which recovers the WAL).
+  let log = try DecisionLog(configuration: DecisionLog.Configuration(path: arguments[2]))
+  let text = try String(contentsOfFile: arguments[3], encoding: .utf8)
+  let answered = text.split(separator: "\n").map(String.init).filter { $0.utf8.count == 26 }
+  let missing = try answered.filter { try log.reader.decision(id: $0) == nil }
+  print("VERIFY answered \(answered.count), in log \(answered.count - missing.count), missing \(missing.count), rows \(try log.reader.count())")
+  log.close()
+  exit(missing.isEmpty && !answered.isEmpty ? 0 : 1)
+}
 if arguments.count > 3, arguments[1] == "bench-log" {
   try LogBench.run(arguments)
   exit(0)
@@ -204,6 +218,26 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$work/body.json", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
+
+if (( kill_test )); then
+  cat > "$work/record.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+response = function(status, headers, body)
+  if status == 200 then io.write(string.sub(body, 8, 33) .. "\n") end
+end
+LUA
+  timeout 30 wrk -t2 -c"$connections" -d6s --timeout 2s -s "$work/record.lua" "$base$decision_path" > "$work/answered.txt" 2>&1 &
+  wrk_pid=$!
+  sleep 3
+  kill -KILL "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  echo "== killed the server with SIGKILL under load"
+  wait "$wrk_pid" || true
+  ls -l "$work"/decisions.sqlite* | awk '{print "   " $5 " " $9}'
+  "$binary" verify-log "$work/decisions.sqlite" "$work/answered.txt"
+  exit $?
+fi
 
 run() {  # run NAME URL [wrk args...]; prints wrk output and leaves requests/s in $rps
   local name="$1" url="$2"; shift 2
