@@ -196,18 +196,20 @@ private struct SocketAddress {
       address.sin6_family = sa_family_t(AF_INET6)
       address.sin6_port = port.bigEndian
       guard inet_pton(AF_INET6, text, &address.sin6_addr) == 1 else { return nil }
-      withUnsafeBytes(of: address) { source in
-        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-      }
+      Self.copy(address, into: &storage)
       isIPv6 = true
     } else {
       var address = sockaddr_in()
       address.sin_family = sa_family_t(AF_INET)
       address.sin_port = port.bigEndian
       guard inet_pton(AF_INET, text, &address.sin_addr) == 1 else { return nil }
-      withUnsafeBytes(of: address) { source in
-        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-      }
+      Self.copy(address, into: &storage)
+    }
+  }
+
+  private static func copy<Address>(_ address: Address, into storage: inout sockaddr_storage) {
+    withUnsafeBytes(of: address) { source in
+      withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
     }
   }
 

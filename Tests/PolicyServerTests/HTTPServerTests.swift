@@ -77,17 +77,10 @@ final class HTTPServerTests: XCTestCase {
     let deadline = monotonicSeconds() + 3
     while server.connectionCount < 8, monotonicSeconds() < deadline { usleep(5_000) }
     XCTAssertEqual(server.connectionCount, 8)
-    let answer = Mutex<TestResponse?>(nil)
-    let finished = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
-      let response = client.request("GET", "/ninth")
-      answer.withLock { $0 = response }
-      finished.signal()
-    }
-    XCTAssertEqual(finished.wait(timeout: .now() + 0.3), .timedOut, "the ninth connection is not accepted while 8 are held")
+    let ninth = BackgroundRequest(client, "GET", "/ninth")
+    XCTAssertTrue(ninth.isPending(after: 0.3), "the ninth connection is not accepted while 8 are held")
     for fd in idle { close(fd) }
-    XCTAssertEqual(finished.wait(timeout: .now() + 3), .success)
-    XCTAssertEqual(answer.withLock { $0?.status }, 200)
+    XCTAssertEqual(ninth.response(within: 3)?.status, 200)
   }
 
   func testStalledClientIsDroppedAfterTheConnectionTimeout() throws {
@@ -149,17 +142,10 @@ final class HTTPServerTests: XCTestCase {
       return HTTPResponse(status: 200, text: "done")
     }
     let port = server.port
-    let answer = Mutex<TestResponse?>(nil)
-    let finished = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
-      let response = TestHTTPClient(port: port).request("GET", "/slow")
-      answer.withLock { $0 = response }
-      finished.signal()
-    }
+    let slow = BackgroundRequest(TestHTTPClient(port: port), "GET", "/slow")
     XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
     server.stop()
-    XCTAssertEqual(finished.wait(timeout: .now() + 5), .success)
-    let response = try XCTUnwrap(answer.withLock { $0 })
+    let response = try XCTUnwrap(slow.response(within: 5))
     XCTAssertEqual(response.status, 200)
     XCTAssertEqual(response.body, "done")
     XCTAssertEqual(response.headers["connection"], "close")
@@ -206,20 +192,29 @@ final class HTTPServerTests: XCTestCase {
       entered.signal()   // never responds
     }
     try server.start()
-    let port = server.port
-    let answer = Mutex<TestResponse?>(nil)
-    let finished = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
-      let response = TestHTTPClient(port: port).request("GET", "/forgotten")
-      answer.withLock { $0 = response }
-      finished.signal()
-    }
+    let forgotten = BackgroundRequest(TestHTTPClient(port: server.port), "GET", "/forgotten")
     XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
     server.stop()
-    XCTAssertEqual(finished.wait(timeout: .now() + 5), .success)
-    let response = try XCTUnwrap(answer.withLock { $0 })
+    let response = try XCTUnwrap(forgotten.response(within: 5))
     XCTAssertEqual(response.status, 503)
     XCTAssertEqual(response.body, #"{"code":"unavailable","message":"server is shutting down","errors":[]}"#)
+  }
+
+  func testBindsToIPv6Loopback() throws {
+    let server = try startServer(HTTPServer.Configuration(bindAddress: "::1", port: 0), handler: Self.echo)
+    defer { server.stop() }
+    let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_port = server.port.bigEndian
+    address.sin6_addr = in6addr_loopback
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+    }
+    guard connected == 0 else { throw XCTSkip("no IPv6 loopback here") }
+    TestHTTPClient.sendAll(fd, Array("GET /six HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8))
+    XCTAssertEqual(TestHTTPClient.parse(TestHTTPClient.readAll(fd))?.body, "GET /six body=")
   }
 
   func testStartFailsClearlyOnABadAddressAndATakenPort() throws {
