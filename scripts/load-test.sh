@@ -254,5 +254,6 @@ run "decisions, logged" "$base$decision_path" -s "$work/post.lua"; decide_rps="$
 echo "== metrics excerpt"
 curl -fsS -m 2 "$base/metrics" | grep -E '^proviso_(http_requests_total|decision_log_write_errors_total|decision_log_queue_depth)' | head -8
 echo "== summary: health ${health_rps} req/s, decisions ${decide_rps} req/s, ratio $(awk -v d="$decide_rps" -v h="$health_rps" 'BEGIN { if (h > 0) printf "%.2f", d / h; else print "n/a" }')"
+echo "== server peak resident memory: $(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$server_pid/status)"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 sed -n 's/^LOGGED \(.*\)/== decisions in the log after shutdown: \1/p' "$work/server.out"
