@@ -240,7 +240,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         state.answered = true
         return send(WireError.payloadTooLarge(limit: server.configuration.maxRequestBodyBytes).response, on: connection, server: server)
       }
-      state.body.reserveCapacity(length)
+      state.body.reserveCapacity(min(max(length, 0), 64 << 10))   // a declared length is not trusted further
     }
     return .YES
   }
