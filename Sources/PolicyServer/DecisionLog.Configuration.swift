@@ -36,15 +36,20 @@ extension DecisionLog {
     public var retentionIntervalSeconds: Double
     /// Rows deleted per retention transaction, so a large clean-up never holds back appends for long.
     public var retentionChunkRows: Int
+    /// WAL pages (4 KiB each) after which the writer restarts the WAL so it stays bounded under
+    /// continuous load (the background checkpointer has copied most of it by then); also the size,
+    /// in pages, the WAL file is truncated to when it restarts.
+    public var walRestartPages: Int
 
     /// Creates a configuration; only `path` is required.
     public init(path: String, durability: Durability = .processCrash, retention: Retention = Retention(),
-                retentionIntervalSeconds: Double = 60, retentionChunkRows: Int = 5_000) {
+                retentionIntervalSeconds: Double = 60, retentionChunkRows: Int = 5_000, walRestartPages: Int = 8_192) {
       self.path = path
       self.durability = durability
       self.retention = retention
       self.retentionIntervalSeconds = retentionIntervalSeconds
       self.retentionChunkRows = retentionChunkRows
+      self.walRestartPages = walRestartPages
     }
   }
 }

@@ -11,7 +11,9 @@ import Synchronization
 /// holds it: the writer takes everything queued, writes it in one transaction, and wakes the whole
 /// batch (group commit). So writes are batched off the request path, yet a decision whose `append`
 /// returned is in the file; with ``Durability/processCrash`` it survives `kill -9`, with
-/// ``Durability/powerLoss`` a power cut too. Old decisions are deleted in small chunks between batches
+/// ``Durability/powerLoss`` a power cut too. WAL checkpoints (which `fsync`) run on a third thread,
+/// not in the commit path; the writer only restarts the WAL once it passes
+/// ``Configuration/walRestartPages``. Old decisions are deleted in small chunks between batches
 /// according to ``Retention``. Reads go through ``reader``, a second connection.
 public final class DecisionLog: Sendable {
   /// The configuration the log was opened with.
@@ -20,6 +22,7 @@ public final class DecisionLog: Sendable {
   public let reader: DecisionLogReader
   private let queue = GroupCommitQueue<LogWrite>()
   private let writerExited = DispatchSemaphore(value: 0)
+  private let checkpointer: Checkpointer
   private let closed = Atomic<Bool>(false)
 
   /// Opens (creating when missing) the log at ``Configuration/path`` and starts its writer thread.
@@ -31,6 +34,7 @@ public final class DecisionLog: Sendable {
     self.configuration = configuration
     let writer = try LogWriter(configuration: configuration)
     reader = try DecisionLogReader(path: configuration.path)
+    checkpointer = try Checkpointer(path: configuration.path)
     let queue = self.queue
     let exited = writerExited
     Thread.detachNewThread {
@@ -71,6 +75,7 @@ public final class DecisionLog: Sendable {
   /// Must not be called from an append's completion (it runs on the writer thread this waits for).
   public func close() {
     guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+    checkpointer.stop()
     queue.close()
     writerExited.wait()
   }
@@ -248,6 +253,8 @@ private final class LogWriter: @unchecked Sendable {
   let begin: Statement
   let commit: Statement
   let rollback: Statement
+  /// Pages in the WAL after the last commit, reported by SQLite's WAL hook.
+  var walPages: Int32 = 0
 
   init(configuration: DecisionLog.Configuration) throws(DecisionLogError) {
     self.configuration = configuration
@@ -260,6 +267,8 @@ private final class LogWriter: @unchecked Sendable {
         throw DecisionLogError.cannotOpen(path: path, reason: "cannot switch to WAL mode")
       }
       try connection.execute("PRAGMA synchronous=\(configuration.durability == .powerLoss ? "FULL" : "NORMAL")")
+      try connection.execute("PRAGMA wal_autocheckpoint=0")   // the Checkpointer thread does it
+      try connection.execute("PRAGMA journal_size_limit=\(configuration.walRestartPages * 4096)")
       insertDecision = try connection.prepare(
         "INSERT INTO decisions(id, at, policy, version, input, result, latency_us) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
       insertVersion = try connection.prepare(
@@ -274,7 +283,10 @@ private final class LogWriter: @unchecked Sendable {
     } catch {
       throw .cannotOpen(path: path, reason: "\(error)")
     }
+    sqlite3_wal_hook(connection.handle, walHook, Unmanaged.passUnretained(self).toOpaque())
   }
+
+  deinit { sqlite3_wal_hook(connection.handle, nil, nil) }
 
   /// Commits batches until the queue is closed and drained; prunes between batches when retention is due.
   func run(_ queue: GroupCommitQueue<LogWrite>) {
@@ -287,6 +299,11 @@ private final class LogWriter: @unchecked Sendable {
       if !batch.items.isEmpty {
         let (error, itemErrors) = write(batch.items)
         queue.finish(batch, error: error, itemErrors: itemErrors)
+        if walPages >= Int32(clamping: configuration.walRestartPages) {
+          // Copies what the checkpointer has not yet, then lets the next commit start the WAL over.
+          sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_RESTART, nil, nil)
+          walPages = 0
+        }
       }
       if retains, backlog || monotonicSeconds() >= nextPrune {
         let chunk = configuration.retentionChunkRows
@@ -295,6 +312,8 @@ private final class LogWriter: @unchecked Sendable {
         if !backlog { nextPrune = monotonicSeconds() + configuration.retentionIntervalSeconds }
       }
     }
+    // Closing: copy the WAL into the database and empty it, so the file stands alone.
+    sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
   }
 
   /// Writes `items` in one transaction; a failing record fails alone, a failing transaction fails them all.
@@ -341,6 +360,44 @@ private final class LogWriter: @unchecked Sendable {
       rollback.reset()
       return (.writeFailed(reason: error.message), [:])
     }
+  }
+}
+
+/// Records the WAL size after each commit on the writer's connection.
+private let walHook: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32 = {
+  context, _, _, pages in
+  if let context { Unmanaged<LogWriter>.fromOpaque(context).takeUnretainedValue().walPages = pages }
+  return SQLITE_OK
+}
+
+/// Checkpoints the WAL into the database file every 50 ms on its own thread and connection
+/// (`PASSIVE`: it never blocks the writer), so the `fsync`s of checkpointing stay out of commits.
+private final class Checkpointer: Sendable {
+  private final class Signals: Sendable {
+    let stopped = Atomic<Bool>(false)
+    let wake = DispatchSemaphore(value: 0)
+    let exited = DispatchSemaphore(value: 0)
+  }
+
+  private let signals = Signals()
+
+  init(path: String) throws(DecisionLogError) {
+    let connection = try Connection(path: path, create: false)
+    let signals = self.signals
+    Thread.detachNewThread {
+      while !signals.stopped.load(ordering: .acquiring) {
+        _ = signals.wake.wait(timeout: .now() + .milliseconds(50))
+        sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+      }
+      signals.exited.signal()
+    }
+  }
+
+  /// Ends the thread (its connection closes with it); returns once it has.
+  func stop() {
+    guard !signals.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+    signals.wake.signal()
+    signals.exited.wait()
   }
 }
 

@@ -158,6 +158,38 @@ final class DecisionLogTests: XCTestCase {
     }
   }
 
+  func testWALStaysBoundedUnderContinuousWritesAndCloseEmptiesIt() throws {
+    let log = try openLog { $0.walRestartPages = 64 }   // 256 KiB
+    let path = log.configuration.path
+    let big = String(repeating: "x", count: 2_000)
+    let ids = DecisionIDGenerator()
+    let done = DispatchSemaphore(value: 0)
+    let failures = Atomic<Int>(0)
+    var largestWAL = 0
+    for round in 0..<20 {
+      for _ in 0..<50 {   // 50 appends in flight at once, about 100 KiB
+        var record = sampleRecord(0)
+        record.id = ids.next()
+        record.inputJSON = "\"\(big)\""
+        try log.append(record) { error in
+          if error != nil { failures.add(1, ordering: .relaxed) }
+          done.signal()
+        }
+      }
+      for _ in 0..<50 { XCTAssertEqual(done.wait(timeout: .now() + 5), .success) }
+      let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+      largestWAL = max(largestWAL, size)
+      _ = round
+    }
+    XCTAssertEqual(failures.load(ordering: .relaxed), 0)
+    XCTAssertEqual(try log.reader.count(), 1_000)
+    XCTAssertLessThan(largestWAL, 2 << 20, "about 2 MB written; the WAL restarts past 256 KiB")
+    log.close()
+    let after = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+    XCTAssertEqual(after, 0, "close checkpoints and empties the WAL")
+    XCTAssertEqual(try DecisionLogReader(path: path).count(), 1_000)
+  }
+
   func testEightConcurrentWritersAllCommit() throws {
     let log = try openLog()
     defer { log.close() }
