@@ -35,11 +35,17 @@ final class GroupCommitQueueTests: XCTestCase {
     let batches = BatchLog()
     let done = startConsumer(queue, failing: [7, 13], batches: batches)
     let outcomes = Mutex<[Int: String]>([:])
-    DispatchQueue.concurrentPerform(iterations: 16) { item in
-      let outcome: String
-      do { try queue.submit(item); outcome = "ok" } catch { outcome = "\(error)" }
-      outcomes.withLock { $0[item] = outcome }
+    let group = DispatchGroup()
+    for item in 0..<16 {   // 16 producer threads at once; each commit takes 2 ms, so they pile up
+      group.enter()
+      Thread.detachNewThread {
+        let outcome: String
+        do { try queue.submit(item); outcome = "ok" } catch { outcome = "\(error)" }
+        outcomes.withLock { $0[item] = outcome }
+        group.leave()
+      }
     }
+    XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
     queue.close()
     XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
     let results = outcomes.withLock { $0 }
