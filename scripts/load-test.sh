@@ -165,7 +165,11 @@ sigemptyset(&signals)
 sigaddset(&signals, SIGTERM)
 sigaddset(&signals, SIGINT)
 pthread_sigmask(SIG_BLOCK, &signals, nil)   // worker threads inherit the mask; main waits below
-let log = logPath.isEmpty ? nil : try DecisionLog(configuration: DecisionLog.Configuration(path: logPath))
+var logConfiguration = DecisionLog.Configuration(path: logPath)
+if let pages = ProcessInfo.processInfo.environment["PROVISO_WAL_RESTART_PAGES"].flatMap({ Int($0) }) {
+  logConfiguration.walRestartPages = pages
+}
+let log = logPath.isEmpty ? nil : try DecisionLog(configuration: logConfiguration)
 let service = DecisionService(engine: FixedEngine(), log: log)
 let blocking = ProcessInfo.processInfo.environment["PROVISO_BLOCKING"] == "1"
 let server = blocking

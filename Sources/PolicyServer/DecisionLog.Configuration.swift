@@ -37,8 +37,8 @@ extension DecisionLog {
     /// Rows deleted per retention transaction, so a large clean-up never holds back appends for long.
     public var retentionChunkRows: Int
     /// WAL pages (4 KiB each) after which the writer restarts the WAL so it stays bounded under
-    /// continuous load (the background checkpointer has copied most of it by then); also the size,
-    /// in pages, the WAL file is truncated to when it restarts.
+    /// continuous load (the background checkpointer has copied most of it by then). The WAL file
+    /// keeps its largest size and is reused, which is cheaper than growing it again.
     public var walRestartPages: Int
 
     /// Creates a configuration; only `path` is required.

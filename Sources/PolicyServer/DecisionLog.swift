@@ -32,9 +32,10 @@ public final class DecisionLog: Sendable {
   ///   ``DecisionLogError/cannotOpen(path:reason:)`` when the file cannot be created or opened.
   public init(configuration: Configuration) throws(DecisionLogError) {
     self.configuration = configuration
-    let writer = try LogWriter(configuration: configuration)
+    let checkpointing = CheckpointLock()
+    let writer = try LogWriter(configuration: configuration, checkpointing: checkpointing)
     reader = try DecisionLogReader(path: configuration.path)
-    checkpointer = try Checkpointer(path: configuration.path)
+    checkpointer = try Checkpointer(path: configuration.path, checkpointing: checkpointing)
     let queue = self.queue
     let exited = writerExited
     Thread.detachNewThread {
@@ -255,9 +256,11 @@ private final class LogWriter: @unchecked Sendable {
   let rollback: Statement
   /// Pages in the WAL after the last commit, reported by SQLite's WAL hook.
   var walPages: Int32 = 0
+  let checkpointing: CheckpointLock
 
-  init(configuration: DecisionLog.Configuration) throws(DecisionLogError) {
+  init(configuration: DecisionLog.Configuration, checkpointing: CheckpointLock) throws(DecisionLogError) {
     self.configuration = configuration
+    self.checkpointing = checkpointing
     let path = configuration.path
     connection = try Connection(path: path, create: true)
     try connection.validate(path: path, create: true)
@@ -268,7 +271,6 @@ private final class LogWriter: @unchecked Sendable {
       }
       try connection.execute("PRAGMA synchronous=\(configuration.durability == .powerLoss ? "FULL" : "NORMAL")")
       try connection.execute("PRAGMA wal_autocheckpoint=0")   // the Checkpointer thread does it
-      try connection.execute("PRAGMA journal_size_limit=\(configuration.walRestartPages * 4096)")
       insertDecision = try connection.prepare(
         "INSERT INTO decisions(id, at, policy, version, input, result, latency_us) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
       insertVersion = try connection.prepare(
@@ -301,7 +303,11 @@ private final class LogWriter: @unchecked Sendable {
         queue.finish(batch, error: error, itemErrors: itemErrors)
         if walPages >= Int32(clamping: configuration.walRestartPages) {
           // Copies what the checkpointer has not yet, then lets the next commit start the WAL over.
-          sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_RESTART, nil, nil)
+          // Taking the checkpointer's lock waits on a futex for its pass to end, instead of
+          // SQLite's busy handler, which sleeps in steps of up to 100 ms.
+          checkpointing.lock.withLock { _ in
+            _ = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_RESTART, nil, nil)
+          }
           walPages = 0
         }
       }
@@ -370,6 +376,11 @@ private let walHook: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, U
   return SQLITE_OK
 }
 
+/// Serializes the background checkpointer's passes with the writer's WAL restarts.
+private final class CheckpointLock: Sendable {
+  let lock = Mutex<Void>(())
+}
+
 /// Checkpoints the WAL into the database file every 50 ms on its own thread and connection
 /// (`PASSIVE`: it never blocks the writer), so the `fsync`s of checkpointing stay out of commits.
 private final class Checkpointer: Sendable {
@@ -381,13 +392,16 @@ private final class Checkpointer: Sendable {
 
   private let signals = Signals()
 
-  init(path: String) throws(DecisionLogError) {
+  init(path: String, checkpointing: CheckpointLock) throws(DecisionLogError) {
     let connection = try Connection(path: path, create: false)
+    try connection.validate(path: path, create: false)   // a first read, so the connection knows it is in WAL mode
     let signals = self.signals
     Thread.detachNewThread {
       while !signals.stopped.load(ordering: .acquiring) {
         _ = signals.wake.wait(timeout: .now() + .milliseconds(50))
-        sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        checkpointing.lock.withLock { _ in
+          _ = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        }
       }
       signals.exited.signal()
     }

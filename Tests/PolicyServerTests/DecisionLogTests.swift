@@ -190,6 +190,23 @@ final class DecisionLogTests: XCTestCase {
     XCTAssertEqual(try DecisionLogReader(path: path).count(), 1_000)
   }
 
+  func testBackgroundCheckpointerCopiesTheWALIntoTheDatabaseWhileOpen() throws {
+    let log = try openLog()
+    defer { log.close() }
+    let path = log.configuration.path
+    func size(_ file: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0 }
+    let empty = size(path)
+    let big = String(repeating: "y", count: 1_000)
+    for number in 1...200 {
+      var record = sampleRecord(number)
+      record.inputJSON = "\"\(big)\""
+      try log.append(record)
+    }
+    let deadline = monotonicSeconds() + 3
+    while size(path) < empty + 200_000, monotonicSeconds() < deadline { usleep(10_000) }
+    XCTAssertGreaterThan(size(path), empty + 200_000, "200 KB of records reached the database file, not only the WAL")
+  }
+
   func testEightConcurrentWritersAllCommit() throws {
     let log = try openLog()
     defer { log.close() }
