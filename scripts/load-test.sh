@@ -17,6 +17,8 @@
 #       ephemeral loopback port with a decision log in /tmp and measures the same two endpoints.
 #
 # Prints wrk's summary (requests/s, latency percentiles) for each run and the decision/health ratio.
+# Scratch-server knobs (environment): PROVISO_BLOCKING=1 serves with the blocking handler;
+# PROVISO_WAL_RESTART_PAGES=N sets DecisionLog.Configuration.walRestartPages.
 set -euo pipefail
 
 log_bench=0 kill_test=0 mode="" policy_dir="" policy="receivable-financing" body_file="" threads=2 duration=5 connections=64
