@@ -9,7 +9,7 @@ extension HTTPServer {
     public var port: UInt16
     /// The number of libmicrohttpd worker threads (each polls its share of the connections and runs handlers).
     public var threads: Int
-    /// The most connections held at once; more are refused at accept.
+    /// The most connections held at once; more wait in the listen backlog until one closes.
     public var connectionLimit: Int
     /// Seconds of inactivity after which a connection is closed (a stalled or trickling client); 0 means never.
     public var connectionTimeoutSeconds: Int

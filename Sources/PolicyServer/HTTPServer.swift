@@ -9,8 +9,10 @@ import Darwin
 
 /// An HTTP/1.1 server on libmicrohttpd that hands each complete request to one `@Sendable` handler.
 ///
-/// Requests run on a pool of ``Configuration/threads`` worker threads; a handler may block (the
-/// decision log waits for its group commit), which holds that worker's other connections meanwhile.
+/// Requests run on a pool of ``Configuration/threads`` worker threads. An immediate ``Handler`` returns
+/// the response; a handler that blocks holds that worker's other connections meanwhile. A
+/// ``DeferredHandler`` instead gets an ``HTTPResponder`` and may answer later from any thread (after a
+/// decision log commit): the connection is suspended until then, and the worker serves other connections.
 /// The server enforces the configuration's limits itself: a body over
 /// ``Configuration/maxRequestBodyBytes`` is answered 413 without being buffered (at once when its
 /// `Content-Length` says so; a chunked one is drained up to the cap again, then dropped), a body not received
@@ -19,11 +21,15 @@ import Darwin
 public final class HTTPServer: Sendable {
   /// The function that turns a request into a response; called concurrently from worker threads.
   public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+  /// A handler that answers through the responder, now or later from another thread, exactly once.
+  public typealias DeferredHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
 
   /// The configuration the server was created with.
   public let configuration: Configuration
-  let handler: Handler
+  let handler: HandlerKind
   private let daemon = Mutex<DaemonState>(DaemonState())
+  /// Requests whose connection is suspended waiting for their deferred response, by identity.
+  let suspended = Mutex<[ObjectIdentifier: RequestState]>([:])
   /// Requests whose headers have arrived and whose completion libmicrohttpd has not yet reported.
   let inFlight = Atomic<Int>(0)
   /// Set once ``stop()`` begins: responses then carry `Connection: close`.
@@ -32,11 +38,22 @@ public final class HTTPServer: Sendable {
   /// Creates a server; nothing listens until ``start()``.
   public init(configuration: Configuration = Configuration(), handler: @escaping Handler) {
     self.configuration = configuration
-    self.handler = handler
+    self.handler = .immediate(handler)
+  }
+
+  /// Creates a server whose handler answers through an ``HTTPResponder``; nothing listens until ``start()``.
+  public init(configuration: Configuration = Configuration(), deferredHandler: @escaping DeferredHandler) {
+    self.configuration = configuration
+    self.handler = .deferred(deferredHandler)
   }
 
   /// The bound TCP port (the ephemeral one when ``Configuration/port`` is 0), or 0 before ``start()``.
   public var port: UInt16 { daemon.withLock { $0.port } }
+
+  /// The number of open client connections (idle keep-alive ones included), or 0 when stopped.
+  public var connectionCount: Int {
+    daemon.withLock { state in state.handle.map { Int(cmhd_current_connections($0.pointer)) } ?? 0 }
+  }
 
   /// The number of requests currently being received or handled.
   public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
@@ -57,7 +74,7 @@ public final class HTTPServer: Sendable {
     guard let address = SocketAddress(configuration.bindAddress, port: configuration.port) else {
       throw .invalidBindAddress(configuration.bindAddress)
     }
-    var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue | MHD_USE_AUTO.rawValue
+    var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_AUTO.rawValue
     if configuration.logsErrors { flags |= MHD_USE_ERROR_LOG.rawValue }
     if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
     let context = Unmanaged.passRetained(self)
@@ -79,7 +96,8 @@ public final class HTTPServer: Sendable {
   }
 
   /// Stops gracefully: stops accepting, lets requests in flight finish (up to
-  /// ``Configuration/shutdownGraceSeconds``), then closes every connection. A second call does nothing.
+  /// ``Configuration/shutdownGraceSeconds``; deferred requests still waiting then get 503), then closes
+  /// every connection. A second call does nothing.
   ///
   /// Must not be called from inside the handler (it waits for the handler's own request).
   public func stop() {
@@ -90,6 +108,14 @@ public final class HTTPServer: Sendable {
     let listener = MHD_quiesce_daemon(handle.pointer)
     let deadline = monotonicSeconds() + configuration.shutdownGraceSeconds
     while inFlight.load(ordering: .acquiring) > 0, monotonicSeconds() < deadline {
+      usleep(1_000)
+    }
+    // libmicrohttpd must not stop with suspended connections: answer the stragglers, let them flush.
+    for state in suspended.withLock({ Array($0.values) }) {
+      HTTPResponder(state: state, server: self).respond(WireError.unavailable("server is shutting down").response)
+    }
+    let flushDeadline = monotonicSeconds() + 1
+    while !suspended.withLock({ $0.isEmpty }) || inFlight.load(ordering: .acquiring) > 0, monotonicSeconds() < flushDeadline {
       usleep(1_000)
     }
     MHD_stop_daemon(handle.pointer)  // returns after every handler call has finished
@@ -107,8 +133,49 @@ private struct DaemonState: Sendable {
   var started = false
 }
 
+enum HandlerKind: Sendable {
+  case immediate(HTTPServer.Handler)
+  case deferred(HTTPServer.DeferredHandler)
+}
+
+/// Answers one request of a ``HTTPServer/DeferredHandler``, from any thread; calls after the first are ignored.
+public struct HTTPResponder: Sendable {
+  let state: RequestState
+  let server: HTTPServer
+
+  /// Sends `response`, resuming the request's connection if it was suspended waiting for it.
+  public func respond(_ response: HTTPResponse) {
+    state.slot.withLock { slot in
+      switch slot {
+      case .waiting:
+        slot = .responded(response)   // the worker is still in the handler and will send it
+      case .suspended(let connection):
+        slot = .responded(response)
+        _ = server.suspended.withLock { $0.removeValue(forKey: ObjectIdentifier(state)) }
+        MHD_resume_connection(connection.pointer)   // under the slot lock: never before the suspend
+      case .responded, .sent:
+        break
+      }
+    }
+  }
+}
+
+/// A connection pointer, made `Sendable` to cross to the thread that resumes it.
+struct ConnectionHandle: @unchecked Sendable { let pointer: OpaquePointer }
+
+/// Where a deferred response stands.
+enum ResponseSlot: Sendable {
+  case waiting
+  case suspended(ConnectionHandle)
+  case responded(HTTPResponse)
+  case sent
+}
+
 /// What one request has received so far; retained in `*con_cls` from the first handler call to completion.
-private final class RequestState {
+///
+/// Everything but `slot` is touched only by the worker thread that owns the connection.
+final class RequestState: @unchecked Sendable {
+  let slot = Mutex<ResponseSlot>(.waiting)
   var body: [UInt8] = []
   /// The error to answer with once the request is known to be over a limit.
   var rejection: WireError?
@@ -129,18 +196,20 @@ private struct SocketAddress {
       address.sin6_family = sa_family_t(AF_INET6)
       address.sin6_port = port.bigEndian
       guard inet_pton(AF_INET6, text, &address.sin6_addr) == 1 else { return nil }
-      withUnsafeBytes(of: address) { source in
-        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-      }
+      Self.copy(address, into: &storage)
       isIPv6 = true
     } else {
       var address = sockaddr_in()
       address.sin_family = sa_family_t(AF_INET)
       address.sin_port = port.bigEndian
       guard inet_pton(AF_INET, text, &address.sin_addr) == 1 else { return nil }
-      withUnsafeBytes(of: address) { source in
-        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-      }
+      Self.copy(address, into: &storage)
+    }
+  }
+
+  private static func copy<Address>(_ address: Address, into storage: inout sockaddr_storage) {
+    withUnsafeBytes(of: address) { source in
+      withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
     }
   }
 
@@ -171,7 +240,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         state.answered = true
         return send(WireError.payloadTooLarge(limit: server.configuration.maxRequestBodyBytes).response, on: connection, server: server)
       }
-      state.body.reserveCapacity(length)
+      state.body.reserveCapacity(min(max(length, 0), 64 << 10))   // a declared length is not trusted further
     }
     return .YES
   }
@@ -198,8 +267,16 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     if let data { state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count)) }
     return .YES
   }
-  // Last call: the whole body has arrived.
-  if state.answered { return .YES }
+  // Last call: the whole body has arrived. After a deferred handler's response resumes the
+  // connection, libmicrohttpd calls again with the response waiting in the slot.
+  if state.answered {
+    let ready = state.slot.withLock { slot -> HTTPResponse? in
+      guard case .responded(let response) = slot else { return nil }
+      slot = .sent
+      return response
+    }
+    return ready.map { send($0, on: connection, server: server) } ?? .YES
+  }
   state.answered = true
   if let rejection = state.rejection { return send(rejection.response, on: connection, server: server) }
   var request = HTTPRequest(method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "/")
@@ -207,7 +284,27 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
   request.query = collectFields(connection, kind: .GET_ARGUMENT_KIND)
   request.body = state.body
   state.body = []
-  return send(server.handler(request), on: connection, server: server)
+  switch server.handler {
+  case .immediate(let handler):
+    return send(handler(request), on: connection, server: server)
+  case .deferred(let handler):
+    handler(request, HTTPResponder(state: state, server: server))
+    let ready = state.slot.withLock { slot -> HTTPResponse? in
+      switch slot {
+      case .responded(let response):
+        slot = .sent
+        return response
+      case .waiting:
+        server.suspended.withLock { $0[ObjectIdentifier(state)] = state }
+        MHD_suspend_connection(connection)   // under the slot lock, so a resume cannot come first
+        slot = .suspended(ConnectionHandle(pointer: connection))
+        return nil
+      case .suspended, .sent:
+        return nil
+      }
+    }
+    return ready.map { send($0, on: connection, server: server) } ?? .YES
+  }
 }
 
 private func collectFields(_ connection: OpaquePointer, kind: MHD_ValueKind) -> HTTPFields {

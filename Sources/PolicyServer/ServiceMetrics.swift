@@ -15,9 +15,9 @@ public final class ServiceMetrics: Sendable {
   /// `proviso_decision_log_queue_depth`: records waiting for their group commit.
   public let decisionLogQueueDepth = MetricFamily<Gauge>(gauge: "proviso_decision_log_queue_depth",
     help: "Decision records waiting for the decision log's next group commit.")
-  /// `proviso_decision_log_write_errors_total`: failed group commits (each fails every request in it).
+  /// `proviso_decision_log_write_errors_total`: decisions that could not be written (each answered 503).
   public let decisionLogWriteErrors = MetricFamily<Counter>(counter: "proviso_decision_log_write_errors_total",
-    help: "Decision log group commits that failed.")
+    help: "Decisions that could not be written to the decision log, each answered 503.")
 
   /// Creates the metrics, all at zero.
   public init() {}

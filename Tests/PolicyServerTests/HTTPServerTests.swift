@@ -60,6 +60,29 @@ final class HTTPServerTests: XCTestCase {
     XCTAssertEqual(response.status, 413)
   }
 
+  func testHeadersOverTheConnectionMemoryAreRefused() throws {
+    let server = try startServer(HTTPServer.Configuration(port: 0, connectionMemoryBytes: 8_192), handler: Self.echo)
+    defer { server.stop() }
+    let response = TestHTTPClient(port: server.port).request("GET", "/x", headers: ["X-Big": String(repeating: "a", count: 20_000)])
+    XCTAssertEqual(response?.status, 431)
+    XCTAssertEqual(TestHTTPClient(port: server.port).request("GET", "/x")?.status, 200, "the server keeps serving")
+  }
+
+  func testConnectionsOverTheLimitWaitUntilASlotFrees() throws {
+    let server = try startServer(HTTPServer.Configuration(port: 0, threads: 1, connectionLimit: 8), handler: Self.echo)
+    defer { server.stop() }
+    let client = TestHTTPClient(port: server.port)
+    let idle = (0..<8).map { _ in client.connectSocket() }
+    XCTAssertTrue(idle.allSatisfy { $0 >= 0 })
+    let deadline = monotonicSeconds() + 3
+    while server.connectionCount < 8, monotonicSeconds() < deadline { usleep(5_000) }
+    XCTAssertEqual(server.connectionCount, 8)
+    let ninth = BackgroundRequest(client, "GET", "/ninth")
+    XCTAssertTrue(ninth.isPending(after: 0.3), "the ninth connection is not accepted while 8 are held")
+    for fd in idle { close(fd) }
+    XCTAssertEqual(ninth.response(within: 3)?.status, 200)
+  }
+
   func testStalledClientIsDroppedAfterTheConnectionTimeout() throws {
     let server = try startServer(HTTPServer.Configuration(port: 0, connectionTimeoutSeconds: 1), handler: Self.echo)
     defer { server.stop() }
@@ -119,22 +142,79 @@ final class HTTPServerTests: XCTestCase {
       return HTTPResponse(status: 200, text: "done")
     }
     let port = server.port
-    let answer = Mutex<TestResponse?>(nil)
-    let finished = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
-      let response = TestHTTPClient(port: port).request("GET", "/slow")
-      answer.withLock { $0 = response }
-      finished.signal()
-    }
+    let slow = BackgroundRequest(TestHTTPClient(port: port), "GET", "/slow")
     XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
     server.stop()
-    XCTAssertEqual(finished.wait(timeout: .now() + 5), .success)
-    let response = try XCTUnwrap(answer.withLock { $0 })
+    let response = try XCTUnwrap(slow.response(within: 5))
     XCTAssertEqual(response.status, 200)
     XCTAssertEqual(response.body, "done")
     XCTAssertEqual(response.headers["connection"], "close")
     XCTAssertNil(TestHTTPClient(port: port).request("GET", "/after"), "no one listens after stop")
     server.stop()   // a second stop does nothing
+  }
+
+  func testDeferredHandlerAnswersNowOrLaterFromAnotherThread() throws {
+    let server = HTTPServer(configuration: HTTPServer.Configuration(port: 0, threads: 1)) { request, responder in
+      if request.path == "/now" {
+        responder.respond(HTTPResponse(status: 200, text: "now"))
+        responder.respond(HTTPResponse(status: 500, text: "ignored"))
+        return
+      }
+      DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
+        responder.respond(HTTPResponse(status: 201, text: "later \(request.path)"))
+      }
+    }
+    try server.start()
+    defer { server.stop() }
+    let port = server.port
+    XCTAssertEqual(TestHTTPClient(port: port).request("GET", "/now")?.body, "now")
+    // One worker thread, 20 requests each waiting 50 ms: they overlap only because the worker is not held.
+    let bodies = Mutex<[String]>([])
+    let group = DispatchGroup()
+    let started = monotonicSeconds()
+    for index in 0..<20 {
+      group.enter()
+      Thread.detachNewThread {
+        let response = TestHTTPClient(port: port).request("GET", "/later/\(index)")
+        bodies.withLock { $0.append(response.map { "\($0.status) \($0.body)" } ?? "failed") }
+        group.leave()
+      }
+    }
+    XCTAssertEqual(group.wait(timeout: .now() + 5), .success)
+    XCTAssertLessThan(monotonicSeconds() - started, 0.8, "20 × 50 ms on one worker: they must overlap")
+    XCTAssertEqual(bodies.withLock { $0.sorted() }, (0..<20).map { "201 later /later/\($0)" }.sorted())
+    XCTAssertEqual(server.requestsInFlight, 0)
+  }
+
+  func testStopAnswersDeferredRequestsThatNeverGotAResponse() throws {
+    let entered = DispatchSemaphore(value: 0)
+    let server = HTTPServer(configuration: HTTPServer.Configuration(port: 0, shutdownGraceSeconds: 0.2)) { _, _ in
+      entered.signal()   // never responds
+    }
+    try server.start()
+    let forgotten = BackgroundRequest(TestHTTPClient(port: server.port), "GET", "/forgotten")
+    XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
+    server.stop()
+    let response = try XCTUnwrap(forgotten.response(within: 5))
+    XCTAssertEqual(response.status, 503)
+    XCTAssertEqual(response.body, #"{"code":"unavailable","message":"server is shutting down","errors":[]}"#)
+  }
+
+  func testBindsToIPv6Loopback() throws {
+    let server = try startServer(HTTPServer.Configuration(bindAddress: "::1", port: 0), handler: Self.echo)
+    defer { server.stop() }
+    let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_port = server.port.bigEndian
+    address.sin6_addr = in6addr_loopback
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+    }
+    guard connected == 0 else { throw XCTSkip("no IPv6 loopback here") }
+    TestHTTPClient.sendAll(fd, Array("GET /six HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8))
+    XCTAssertEqual(TestHTTPClient.parse(TestHTTPClient.readAll(fd))?.body, "GET /six body=")
   }
 
   func testStartFailsClearlyOnABadAddressAndATakenPort() throws {

@@ -1,17 +1,20 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
+import Foundation
+import Synchronization
 import XCTest
 
 /// A response as the test client parsed it.
-struct TestResponse {
+struct TestResponse: Sendable {
   var status: Int
   var headers: [String: String]   // lower-cased names
   var body: String
 }
 
 /// A blocking HTTP/1.1 client over a raw loopback socket, with a receive timeout on every read.
-struct TestHTTPClient {
+struct TestHTTPClient: Sendable {
   let port: UInt16
   var timeoutSeconds = 5
 
@@ -82,5 +85,38 @@ struct TestHTTPClient {
     head += "\r\n"
     guard Self.sendAll(fd, Array(head.utf8) + body) else { return nil }
     return Self.parse(Self.readAll(fd))
+  }
+}
+
+/// One request sent on its own thread, so a test can act (stop the server) while it is in flight.
+final class BackgroundRequest: Sendable {
+  private final class Outcome: Sendable {
+    let answer = Mutex<TestResponse?>(nil)
+    let finished = DispatchSemaphore(value: 0)
+  }
+
+  private let outcome = Outcome()
+
+  init(_ client: TestHTTPClient, _ method: String, _ path: String) {
+    let outcome = self.outcome
+    Thread.detachNewThread {
+      let response = client.request(method, path)
+      outcome.answer.withLock { $0 = response }
+      outcome.finished.signal()
+    }
+  }
+
+  /// The response once the request is done, `nil` on a network failure or when `seconds` pass first.
+  func response(within seconds: Double) -> TestResponse? {
+    guard outcome.finished.wait(timeout: .now() + seconds) == .success else { return nil }
+    outcome.finished.signal()   // stay signalled for later calls
+    return outcome.answer.withLock { $0 }
+  }
+
+  /// Whether the request is still waiting after `seconds`.
+  func isPending(after seconds: Double) -> Bool {
+    guard outcome.finished.wait(timeout: .now() + seconds) == .success else { return true }
+    outcome.finished.signal()
+    return false
   }
 }
