@@ -41,7 +41,7 @@ public struct DecisionRequest: Sendable {
 /// The engine's answer to a ``DecisionRequest``.
 public enum DecisionAnswer: Sendable {
   /// A decision was made; it is logged, then sent with status 200.
-  case decided(Decision)
+  case decided(EngineDecision)
   /// No policy has the requested id (404).
   case unknownPolicy
   /// The input was refused (422 schema errors, 400 for a bad `now`); sent as is, not logged.
@@ -49,7 +49,7 @@ public enum DecisionAnswer: Sendable {
 }
 
 /// A decision made by one policy version.
-public struct Decision: Sendable {
+public struct EngineDecision: Sendable {
   /// The content hash of the policy version that decided.
   public var version: String
   /// The outcome for the metrics (`approved`, `declined`, …); keep the set small.

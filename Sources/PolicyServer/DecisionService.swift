@@ -123,7 +123,7 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
   }
 
   /// The response for a decision whose log write ended with `error` (`nil`: committed, or no log).
-  private func answered(_ decision: Decision, policy: String, started: Double, error: DecisionLogError?) -> HTTPResponse {
+  private func answered(_ decision: EngineDecision, policy: String, started: Double, error: DecisionLogError?) -> HTTPResponse {
     if let error {
       metrics.decisionLogWriteErrors.labels().increment()
       return count(WireError.unavailable("decision not recorded: \(error)").response, endpoint: "decide", policy: policy)

@@ -17,7 +17,7 @@ final class FakeEngine: DecisionEngine {
     }
     let outcome = amount <= 100 ? "approved" : "declined"
     let body = #"{"id":"\#(request.id)","policy":"limits","version":"v1","decision":"\#(outcome)","explain":\#(request.explain)}"#
-    return .decided(Decision(version: "v1", outcome: outcome, body: Array(body.utf8), evaluationMicros: 3))
+    return .decided(EngineDecision(version: "v1", outcome: outcome, body: Array(body.utf8), evaluationMicros: 3))
   }
 
   func policies() -> [PolicyStatus] {
