@@ -3,7 +3,8 @@ import Foundation
 // proviso: check, test, run, diff, eval, score, serve, replay, log. Each subcommand is one file.
 let commands: [String: (ArraySlice<String>) throws -> ExitStatus] = [
   "check": CheckCommand.run, "test": TestCommand.run, "run": RunCommand.run, "diff": DiffCommand.run,
-  "eval": EvalCommand.run, "score": ScoreCommand.run,
+  "eval": EvalCommand.run, "score": ScoreCommand.run, "serve": ServeCommand.run, "log": LogCommand.run,
+  "replay": ReplayCommand.run,
 ]
 
 let args = CommandLine.arguments

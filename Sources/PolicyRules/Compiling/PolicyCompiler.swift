@@ -73,7 +73,11 @@ public struct PolicyCompiler {
 
   mutating func run(sourceHash: String) -> (CompiledPolicy?, [Diagnostic]) {
     // Inputs: one variable per top-level input, plus `now`.
-    let inputType = Self.objectType("input", policy.inputs + [Policy.Field(name: "now", type: .scalar(.timestamp), optional: true, range: SourceRange(at: 0))])
+    // `now` (the evaluation time) and `explain` (ask for a trace) are optional in every input document.
+    let inputType = Self.objectType("input", policy.inputs + [
+      Policy.Field(name: "now", type: .scalar(.timestamp), optional: true, range: SourceRange(at: 0)),
+      Policy.Field(name: "explain", type: .scalar(.bool), optional: true, range: SourceRange(at: 0)),
+    ])
     var inputSlots: [Int] = []
     for f in inputType.fields { inputSlots.append(env.declare(f.name, f.type)) }
     for c in policy.constants { env.declare(c.name, c.type, constant: c.value) }

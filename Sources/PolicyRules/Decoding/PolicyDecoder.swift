@@ -39,6 +39,10 @@ public struct PolicyDecoder {
               hint: "remove the input 'now' and read the time as 'now' (a timestamp)")
         p.inputs.removeAll { $0.name == "now" }
       }
+      if let explain = p.inputs.first(where: { $0.name == "explain" }) {
+        error(.policyInvalidValue, "'explain' is reserved: an input document sets it to ask for a trace", explain.range)
+        p.inputs.removeAll { $0.name == "explain" }
+      }
     }
     if let n = fields["constants"] { p.constants = constants(n) }
     if let n = fields["let"] { p.lets = namedExpressions(n, context: "let") }

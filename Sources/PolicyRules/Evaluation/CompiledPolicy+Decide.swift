@@ -13,7 +13,7 @@ extension CompiledPolicy {
     for (i, slot) in inputSlots.enumerated() {
       if let v = input.fields[i] { a.set(slot, v) } else { a.markLazy(slot) }
     }
-    if nowSlot >= 0, input.fields[inputSlots.count - 1] == nil, let now { a.set(nowSlot, .timestamp(now)) }
+    if nowSlot >= 0, let nowField = inputType.slots["now"], input.fields[nowField] == nil, let now { a.set(nowSlot, .timestamp(now)) }
     for slot in lazySlots { a.markLazy(slot) }
     let log = explain ? TableLog() : nil
     a.context = log
