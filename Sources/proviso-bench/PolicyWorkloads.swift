@@ -6,7 +6,7 @@ import PolicyRules
 enum PolicyWorkloads {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-  static func run() -> [BenchResult] {
+  static func run(decisionsOnly: Bool = false) -> [BenchResult] {
     var results: [BenchResult] = []
     let policyPath = root.appendingPathComponent("policies/receivable-financing.yaml").path
     guard let policy = PolicyLoader.load(path: policyPath).0 else { fatalError("receivable policy does not load") }
@@ -19,6 +19,12 @@ enum PolicyWorkloads {
     let handNs = measure(batch: 50_000) { if hand.decide(opaque(input)).approved { ok &+= 1 } }
     results.append(BenchResult(name: "decision.receivable", nsPerOp: plain, baselineNs: handNs, extra: [("goal_ns", "1000")]))
     results.append(BenchResult(name: "decision.receivable.trace", nsPerOp: traced, baselineNs: handNs, extra: [("goal_ns", "3000")]))
+    if decisionsOnly {
+      // Profiling mode: many more decisions, nothing else.
+      let t = measure(samples: 40, batch: 50_000) { if policy.decide(input).outcome == .approved { ok &+= 1 } }
+      results.append(BenchResult(name: "decision.receivable.long", nsPerOp: t, baselineNs: handNs))
+      return results
+    }
     let bytes = Array(doc.utf8)
     let decodeNs = measure(batch: 50_000) { if case .success = policy.decodeInput(bytes) { ok &+= 1 } }
     results.append(BenchResult(name: "input.decode.receivable", nsPerOp: decodeNs, baselineNs: nil, extra: [("bytes", "\(bytes.count)")]))

@@ -6,6 +6,7 @@ import Foundation
 let only = CommandLine.arguments.firstIndex(of: "--only").map { CommandLine.arguments[$0 + 1] }
 var results: [BenchResult] = []
 if only == nil || "expr".hasPrefix(only!) || only!.hasPrefix("expr") { results += ExpressionWorkloads.run() }
+if only == "decision" { results += PolicyWorkloads.run(decisionsOnly: true) }
 if only == nil || only!.hasPrefix("policy") { results += PolicyWorkloads.run() }
 if only == nil || only!.hasPrefix("forest") { results += ForestWorkloads.run() }
 report(results)

@@ -6,7 +6,7 @@ extension Value {
     switch (self, other) {
     case (.null, .null): return true
     case (.bool(let a), .bool(let b)): return a == b
-    case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)  // CEL does not normalize Unicode
+    case (.string(let a), .string(let b)): return utf8Equal(a, b)  // CEL compares code points: no Unicode normalization
     case (.bytes(let a), .bytes(let b)): return a == b
     case (.timestamp(let a), .timestamp(let b)): return a == b
     case (.duration(let a), .duration(let b)): return a == b
