@@ -19,6 +19,15 @@ extension Timestamp {
     }
   }
 
+  /// Parses RFC 3339 bytes (a JSON string's content); `nil` when malformed or out of range.
+  public init?(rfc3339 bytes: UnsafeBufferPointer<UInt8>) {
+    var reader = RFC3339Reader(bytes: bytes)
+    guard case .instant(let seconds, let nanos) = reader.read() else { return nil }
+    let t = Timestamp(seconds: seconds, nanos: nanos)
+    guard t.isValid else { return nil }
+    self = t
+  }
+
   /// The RFC 3339 text in UTC, with 0, 3, 6 or 9 fractional digits as protobuf's JSON mapping
   /// writes them: `2009-02-13T23:31:30Z`, `2009-02-13T23:31:30.120Z`.
   public var rfc3339: String {
