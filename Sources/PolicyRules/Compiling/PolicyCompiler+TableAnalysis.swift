@@ -8,7 +8,7 @@ enum CellSet {
   case values([Value])
 
   init?(_ test: CellTest) {
-    switch test {
+    switch test.general {
     case .any: self = .any
     case .compare(let op, let v):
       switch op {
@@ -21,7 +21,7 @@ enum CellSet {
       }
     case .interval(let lo, let loC, let hi, let hiC): self = .interval(low: lo, lowClosed: loC, high: hi, highClosed: hiC)
     case .oneOf(let vs): self = .values(vs)
-    case .not, .expression: return nil
+    case .not, .expression, .compareDouble, .intervalDouble, .compareDecimal, .intervalDecimal: return nil
     }
   }
 

@@ -19,6 +19,8 @@ public final class DecisionTable: Sendable {
   /// The same tests flattened row by row (`width` per row): one array, no inner-array retains.
   let cells: [CellTest]
   let width: Int
+  /// Each row's result when all its outputs are constants (most tables), computed once.
+  let constantRows: [Value?]
   /// Outputs per row, one per output column.
   let outputs: [[OutputCell]]
   /// Values when no row matches, or `nil` (then no match is an error).
@@ -39,8 +41,18 @@ public final class DecisionTable: Sendable {
   init(id: String, hit: HitPolicy, inputs: [CompiledExpression], outputNames: [String], rows: [[CellTest]], outputs: [[OutputCell]],
        defaults: [Value]?, priority: [Value], resultType: CELType, rowType: ObjectType?, slot: Int = -1, cellSlot: Int, rowLines: [Int]) {
     self.id = id; self.hit = hit; self.inputs = inputs; self.outputNames = outputNames; self.rows = rows; self.outputs = outputs
-    self.cells = rows.flatMap { $0 }
+    self.cells = rows.flatMap { $0 }.map(\.specialized)
     self.width = inputs.count
+    self.constantRows = outputs.map { cells -> Value? in
+      var values: [Value] = []
+      for cell in cells {
+        guard case .constant(let v) = cell else { return nil }
+        values.append(v)
+      }
+      if values.count == 1 { return values[0] }
+      guard let rowType else { return nil }
+      return .object(ObjectValue(type: rowType, fields: values.map { $0 }))
+    }
     self.defaults = defaults; self.priority = priority; self.resultType = resultType; self.rowType = rowType; self.slot = slot
     self.cellSlot = cellSlot; self.rowLines = rowLines
   }
@@ -59,6 +71,46 @@ enum CellTest: Sendable {
   case oneOf([Value])
   case not(Box)
   case expression(CompiledExpression)
+  /// `compare` / `interval` against double or decimal constants, stored unboxed: testing them
+  /// copies no reference-counted payload (the common band and threshold cells).
+  case compareDouble(Comparison, Double)
+  case intervalDouble(low: Double, lowClosed: Bool, high: Double, highClosed: Bool)
+  case compareDecimal(Comparison, DecimalNumber)
+  case intervalDecimal(low: DecimalNumber, lowClosed: Bool, high: DecimalNumber, highClosed: Bool)
+
+  /// The unboxed form of a numeric test, for evaluation (analysis keeps the general form).
+  var specialized: CellTest {
+    switch self {
+    case .compare(let op, .double(let d)) where !d.isNaN: return .compareDouble(op, d)
+    case .compare(let op, .decimal(let d)): return .compareDecimal(op, d)
+    case .interval(.double(let lo), let lc, .double(let hi), let hc): return .intervalDouble(low: lo, lowClosed: lc, high: hi, highClosed: hc)
+    case .interval(.decimal(let lo), let lc, .decimal(let hi), let hc): return .intervalDecimal(low: lo, lowClosed: lc, high: hi, highClosed: hc)
+    default: return self
+    }
+  }
+
+  @inline(__always)
+  static func test(_ op: Comparison, _ order: Int) -> Bool {
+    switch op {
+    case .lt: order < 0
+    case .le: order <= 0
+    case .gt: order > 0
+    case .ge: order >= 0
+    case .eq: order == 0
+    case .ne: order != 0
+    }
+  }
+
+  /// The general form of a specialized test, for inputs of another kind.
+  var general: CellTest {
+    switch self {
+    case .compareDouble(let op, let d): .compare(op, .double(d))
+    case .compareDecimal(let op, let d): .compare(op, .decimal(d))
+    case .intervalDouble(let lo, let lc, let hi, let hc): .interval(low: .double(lo), lowClosed: lc, high: .double(hi), highClosed: hc)
+    case .intervalDecimal(let lo, let lc, let hi, let hc): .interval(low: .decimal(lo), lowClosed: lc, high: .decimal(hi), highClosed: hc)
+    default: self
+    }
+  }
 
   /// A comparison operator of a unary test.
   enum Comparison: String, Sendable { case lt = "<", le = "<=", gt = ">", ge = ">=", eq = "=", ne = "!=" }
@@ -86,6 +138,18 @@ enum CellTest: Sendable {
   func matches(_ v: Value, _ a: Activation, cellSlot: Int) throws(EvalError) -> Bool {
     switch self {
     case .any: return true
+    case .compareDouble(let op, let c):
+      if case .double(let x) = v, !x.isNaN { return CellTest.test(op, CellTest.order(x, c)) }
+      return try general.matches(v, a, cellSlot: cellSlot)
+    case .intervalDouble(let lo, let lc, let hi, let hc):
+      if case .double(let x) = v, !x.isNaN { return (lc ? x >= lo : x > lo) && (hc ? x <= hi : x < hi) }
+      return try general.matches(v, a, cellSlot: cellSlot)
+    case .compareDecimal(let op, let c):
+      if case .decimal(let x) = v { return CellTest.test(op, CellTest.order(x, c)) }
+      return try general.matches(v, a, cellSlot: cellSlot)
+    case .intervalDecimal(let lo, let lc, let hi, let hc):
+      if case .decimal(let x) = v { return (lc ? x >= lo : x > lo) && (hc ? x <= hi : x < hi) }
+      return try general.matches(v, a, cellSlot: cellSlot)
     case .compare(let op, let c):
       switch op {
       case .eq: return v.celEquals(c)
@@ -134,9 +198,28 @@ enum OutputCell: Sendable {
 extension DecisionTable {
   /// Evaluates the table; `matched` receives the 0-based indices of matching rows (for the trace).
   public func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
-    var inputValues: [Value] = []
-    inputValues.reserveCapacity(inputs.count)
-    for e in inputs { inputValues.append(try e.program.evaluate(a)) }
+    // The column values live on the stack for the duration of the match: no allocation per call.
+    let result: Result<Void, EvalError> = withUnsafeTemporaryAllocation(of: Value.self, capacity: max(1, inputs.count)) { values in
+      var initialized = 0
+      defer { values.baseAddress!.deinitialize(count: initialized) }
+      do throws(EvalError) {
+        for e in inputs {
+          (values.baseAddress! + initialized).initialize(to: try e.program.evaluate(a))
+          initialized += 1
+        }
+        try match(UnsafeBufferPointer(values), a, &matched)
+        return .success(())
+      } catch {
+        return .failure(error)
+      }
+    }
+    if case .failure(let error) = result { throw error }
+    return try combine(matched, a)
+  }
+
+  /// Tests every row against the column values; appends the matching rows (only the first under `first`).
+  @inline(__always)
+  func match(_ inputValues: UnsafeBufferPointer<Value>, _ a: Activation, _ matched: inout [Int]) throws(EvalError) {
     let stopAtFirst = hit == .first
     let width = self.width
     // Cells are tested through a buffer pointer: indexing the array would copy each test out.
@@ -153,10 +236,10 @@ extension DecisionTable {
         if stopAtFirst { break }
       }
     }
-    return try combine(matched, a)
   }
 
   func rowValue(_ r: Int, _ a: Activation) throws(EvalError) -> Value {
+    if let v = constantRows[r] { return v }
     if outputs[r].count == 1 { return try outputs[r][0].value(a) }
     var fields: [Value?] = []
     for o in outputs[r] { fields.append(try o.value(a)) }
