@@ -127,6 +127,84 @@ final class ForestLibraryTests: XCTestCase {
     XCTAssertEqual(decision.errors.map(\.message), ["forest.value needs a regressor; use forest.probability for a classifier"])
   }
 
+  /// A fixture model of the PolicyForest tests (same five features), relative to `policies/`.
+  static func fixture(_ name: String) -> String { "../Tests/PolicyForestTests/Fixtures/\(name)/model.json" }
+
+  func testThreeClassesAndARegressor() throws {
+    let yaml = Self.policy(outputs: """
+        ps: >-
+          forest.probabilities("classes", \(Self.allFeatures))
+        cls: >-
+          forest.predict("classes", \(Self.allFeatures))
+        v: >-
+          forest.value("regressor", \(Self.allFeatures))
+      """, models: "classes: \(Self.fixture("sklearn_three_class"))\n  regressor: \(Self.fixture("sklearn_regressor"))")
+    let (loaded, diagnostics) = Self.load(yaml)
+    XCTAssertEqual(DiagnosticRenderer().render(diagnostics), "")
+    let policy = try XCTUnwrap(loaded)
+    XCTAssertEqual(policy.modelHashes.map(\.0).sorted(), ["classes", "regressor"])
+    let decision = try XCTUnwrap(PolicyFixtures.decide(policy, Self.merchant))
+    XCTAssertEqual(decision.outcome, .approved, PolicyFixtures.summary(decision))
+
+    let root = PolicyFixtures.repositoryRoot.appendingPathComponent("Tests/PolicyForestTests/Fixtures")
+    let classes = try ForestLoader.load(path: root.appendingPathComponent("sklearn_three_class/model.json").path)
+    let regressor = try ForestLoader.load(path: root.appendingPathComponent("sklearn_regressor/model.json").path)
+    let expected = try classes.predictProba(Self.row)
+    guard case .map(let ps)? = decision.output("ps") else { return XCTFail(PolicyFixtures.summary(decision)) }
+    XCTAssertEqual(ps.count, 3)
+    for (index, name) in ["high", "low", "mid"].enumerated() {
+      guard case .double(let p)? = ps.lookup(string: name) else { return XCTFail("no probability for '\(name)'") }
+      XCTAssertEqual(p.bitPattern, expected[index].bitPattern, name)
+    }
+    XCTAssertEqual(decision.output("cls").map { if case .string(let s) = $0 { s } else { "" } }, try classes.predict(Self.row))
+    guard case .double(let v)? = decision.output("v") else { return XCTFail(PolicyFixtures.summary(decision)) }
+    XCTAssertEqual(v.bitPattern, try regressor.predictValue(Self.row).bitPattern)
+  }
+
+  func testProbabilityOfAThreeClassModelIsARuntimeError() throws {
+    let yaml = Self.policy(outputs: """
+        p: >-
+          forest.probability("classes", \(Self.allFeatures))
+      """, models: "classes: \(Self.fixture("sklearn_three_class"))")
+    let policy = try XCTUnwrap(Self.load(yaml).0, Self.rendered(yaml))
+    let decision = try XCTUnwrap(PolicyFixtures.decide(policy, Self.merchant))
+    XCTAssertEqual(decision.outcome, .error)
+    XCTAssertEqual(decision.errors.map(\.message), ["forest.probability needs a binary classifier; use forest.probabilities for 3 classes"])
+  }
+
+  func testFeaturesFromAVariableAreCheckedAtRunTime() throws {
+    // The map is not a literal, so the load-time check cannot see its keys; a missing or
+    // non-numeric feature is an evaluation error, and the decision fails closed.
+    let yaml = """
+      policy: forest-test
+      inputs:
+        features: map(string, dyn)
+        model: string
+      models:
+        small: \(Self.modelPath)
+      outputs:
+        p: forest.probability(model, features)
+      """
+    let policy = try XCTUnwrap(Self.load(yaml).0, Self.rendered(yaml))
+    let full = #"{"transaction_amount": 12500.5, "transaction_count": 37, "avg_rating": 4.2, "inventory_turnover": 5.5, "monthly_growth": 0.03}"#
+    let ok = try XCTUnwrap(PolicyFixtures.decide(policy, #"{"model": "small", "features": \#(full)}"#))
+    let forest = try ForestLoader.load(path: PolicyFixtures.repositoryRoot.appendingPathComponent("examples/models/merchant-risk-small.json").path)
+    guard case .double(let p)? = ok.output("p") else { return XCTFail(PolicyFixtures.summary(ok)) }
+    XCTAssertEqual(p.bitPattern, try forest.predictProba(Self.row)[1].bitPattern)
+
+    let cases: [(String, String)] = [
+      (#"{"model": "small", "features": {"transaction_amount": 1}}"#, "feature 'transaction_count' is missing"),
+      (#"{"model": "small", "features": {"transaction_amount": 1, "transaction_count": 2, "avg_rating": "high", "inventory_turnover": 1, "monthly_growth": 0}}"#,
+       "feature 'avg_rating' must be a number, got string"),
+      (#"{"model": "big", "features": \#(full)}"#, #"unknown model "big""#),
+    ]
+    for (input, message) in cases {
+      let decision = try XCTUnwrap(PolicyFixtures.decide(policy, input))
+      XCTAssertEqual(decision.outcome, .error, input)
+      XCTAssertEqual(decision.errors.map(\.message), [message], input)
+    }
+  }
+
   func testUnknownModelSuggestsTheClosestId() {
     let yaml = Self.policy(outputs: """
         p: >-
