@@ -173,4 +173,44 @@ final class GeoLibraryTests: XCTestCase {
          |                    ^~~~~~~~~~~~~~~
       """)
   }
+
+  func testMalformedRegionsAreLoadErrors() {
+    XCTAssertEqual(PolicyFixtures.rendered("policy: g\nregions:\n  r: {box: [10.0, 0.0, 5.0, 5.0]}\n"), """
+      policy.yaml:3:12: error[policy_invalid_value]: box of region 'r' must be [min_lon, min_lat, max_lon, max_lat]
+         |   r: {box: [10.0, 0.0, 5.0, 5.0]}
+         |            ^~~~~~~~~~~~~~~~~~~~~
+      """)
+    XCTAssertEqual(PolicyFixtures.rendered("policy: g\nregions:\n  r: {box: [0.0, 0.0, 5.0]}\n"), """
+      policy.yaml:3:12: error[policy_invalid_value]: box of region 'r' must be [min_lon, min_lat, max_lon, max_lat]
+         |   r: {box: [0.0, 0.0, 5.0]}
+         |            ^~~~~~~~~~~~~~~
+      """)
+    XCTAssertEqual(PolicyFixtures.rendered("policy: g\nregions:\n  r: {polygon: [[0.0, 0.0], [1.0, 1.0]]}\n"), """
+      policy.yaml:3:16: error[policy_invalid_value]: polygon of region 'r' must list at least 3 [lon, lat] points
+         |   r: {polygon: [[0.0, 0.0], [1.0, 1.0]]}
+         |                ^~~~~~~~~~~~~~~~~~~~~~~~
+      """)
+  }
+
+  func testNonFiniteOrNonNumericCoordinatesAreEvaluationErrors() throws {
+    let yaml = """
+      policy: g
+      inputs:
+        p: {lat: dyn, lon: dyn}
+      regions:
+        r: {box: [0, 0, 5, 5]}
+      outputs:
+        inside: geo.inside("r", p.lat, p.lon)
+        km: geo.distanceKm(p.lat, p.lon, 0, 0)
+      """
+    let policy = try XCTUnwrap(PolicyFixtures.compile(yaml))
+    let ints = try XCTUnwrap(PolicyFixtures.decide(policy, #"{"p": {"lat": 1, "lon": 1}}"#))
+    XCTAssertEqual(PolicyFixtures.summary(ints), "approved; outputs: inside=true, km=157.2495984740402")
+    let text = try XCTUnwrap(PolicyFixtures.decide(policy, #"{"p": {"lat": "north", "lon": 1}}"#))
+    XCTAssertEqual(text.outcome, .error)
+    XCTAssertEqual(text.errors.map(\.message), [
+      #"geo.inside needs finite coordinates, got ("north", 1)"#,
+      "geo.distanceKm needs four finite numbers (lat1, lon1, lat2, lon2)",
+    ])
+  }
 }
