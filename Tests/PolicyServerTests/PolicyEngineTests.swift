@@ -349,4 +349,41 @@ final class PolicyEngineTests: XCTestCase {
     XCTAssertTrue(invalid.body.hasPrefix(#"{"code":"invalid_input","#), invalid.body)
     XCTAssertTrue(invalid.body.contains(#""path":"receivable.amount""#), invalid.body)
   }
+
+  func testReloadOverHTTPIsGatedByThePolicysTests() throws {
+    let good = Self.limits(100)
+    try write("limits.yaml", good)
+    let engine = PolicyEngine(directory: directory, log: nil)
+    _ = engine.reload()
+    let service = DecisionService(engine: engine, log: nil, configuration: .init(adminToken: "s3cret"))
+    let server = HTTPServer(configuration: HTTPServer.Configuration(port: 0)) { request, responder in
+      service.handle(request, responder: responder)
+    }
+    try server.start()
+    defer { server.stop() }
+    let client = TestHTTPClient(port: server.port)
+    let version = try Self.sha256(good)
+
+    try write("limits.yaml", Self.limits(10))
+    let reload = try XCTUnwrap(client.request("POST", "/v1/reload", headers: ["Authorization": "Bearer s3cret"]))
+    XCTAssertEqual(reload.status, 200)
+    XCTAssertTrue(reload.body.hasPrefix(#"{"reloaded":[{"policy":"limits","status":"failed","error":{"code":"invalid_policy","message":"policy 'limits' was not loaded","errors":[{"code":"policy_test_failed","location":{"file":"limits.yaml","line":"#),
+                  reload.body)
+    XCTAssertTrue(reload.body.contains(#""message":"test 'a small loan is approved' failed: "#), reload.body)
+
+    let decision = try XCTUnwrap(client.request("POST", "/v1/decisions/limits", body: Array(#"{"loan": {"amount": 50, "applicant": "A"}}"#.utf8)))
+    XCTAssertEqual(decision.status, 200)
+    XCTAssertTrue(decision.body.contains(#""version":"\#(version)","decision":"approved""#), decision.body)
+
+    let listed = try XCTUnwrap(client.request("GET", "/v1/policies"))
+    XCTAssertTrue(listed.body.hasPrefix(#"{"policies":[{"id":"limits","version":"\#(version)","loaded_at":""#), listed.body)
+    XCTAssertTrue(listed.body.contains(#""source_file":"limits.yaml","last_reload_error":{"code":"invalid_policy""#), listed.body)
+
+    let shown = try XCTUnwrap(client.request("GET", "/v1/policies/limits"))
+    XCTAssertEqual(shown.status, 200)
+    XCTAssertTrue(shown.body.contains(#""source":"policy: limits\n"#), shown.body)
+
+    let metrics = try XCTUnwrap(client.request("GET", "/metrics")).body
+    XCTAssertTrue(metrics.contains("proviso_reloads_total{policy=\"limits\",result=\"failed\"} 1\n"), metrics)
+  }
 }
