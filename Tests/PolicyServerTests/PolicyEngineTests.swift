@@ -289,6 +289,63 @@ final class PolicyEngineTests: XCTestCase {
     XCTAssertTrue(isUnknown(engine))
   }
 
+  func testBrokenFileFixedLaterActivatesAndClearsTheError() throws {
+    try write("limits.yaml", "policy: limits\nchecks: [\n")
+    let engine = PolicyEngine(directory: directory, log: nil)
+    _ = engine.reload()
+    XCTAssertTrue(isUnknown(engine))
+    let good = Self.limits(100)
+    try write("limits.yaml", good)
+    XCTAssertEqual(engine.reload().map(\.version), [try Self.sha256(good)])
+    XCTAssertEqual(engine.policies().map(\.version), [try Self.sha256(good)])
+    XCTAssertNil(engine.policies().first?.lastReloadError)
+    XCTAssertEqual(decided(engine, #"{"loan": {"amount": 1, "applicant": "A"}}"#)?.outcome, "approved")
+  }
+
+  func testFileAddedWhileRunningIsLoaded() throws {
+    try write("limits.yaml", Self.limits(100))
+    let engine = PolicyEngine(directory: directory, log: nil)
+    _ = engine.reload()
+    XCTAssertTrue(isUnknown(engine, policy: "other"))
+    try write("other.yaml", Self.limits(5, tested: 5).replacingOccurrences(of: "policy: limits", with: "policy: other"))
+    XCTAssertEqual(engine.reload().map(\.policy).sorted(), ["limits", "other"])
+    XCTAssertEqual(decided(engine, #"{"loan": {"amount": 6, "applicant": "A"}}"#, policy: "other")?.outcome, "declined")
+  }
+
+  func testChangedModelFileMakesANewVersion() throws {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let small = repository.appendingPathComponent("examples/models/merchant-risk-small.json")
+    let other = repository.appendingPathComponent("Tests/PolicyForestTests/Fixtures/sklearn_binary/model.json")
+    let model = URL(fileURLWithPath: directory).appendingPathComponent("model.json")
+    try FileManager.default.copyItem(at: small, to: model)
+    let text = """
+      policy: scored
+      inputs:
+        m: {transaction_amount: double, transaction_count: int, avg_rating: double, inventory_turnover: double, monthly_growth: double}
+      models:
+        risk: model.json
+      outputs:
+        p: >-
+          forest.probability("risk", {"transaction_amount": m.transaction_amount, "transaction_count": m.transaction_count,
+            "avg_rating": m.avg_rating, "inventory_turnover": m.inventory_turnover, "monthly_growth": m.monthly_growth})
+      """
+    try write("scored.yaml", text)
+    let engine = PolicyEngine(directory: directory, log: nil)
+    let first = try XCTUnwrap(engine.reload().first?.version)
+    XCTAssertNotEqual(first, try Self.sha256(text), "the version covers the model too")
+    let input = #"{"m": {"transaction_amount": 12500.5, "transaction_count": 37, "avg_rating": 4.2, "inventory_turnover": 5.5, "monthly_growth": 0.03}}"#
+    let before = try XCTUnwrap(decided(engine, input, policy: "scored"))
+    XCTAssertEqual(before.version, first)
+    let models = try XCTUnwrap(before.body["models"] as? [String: Any])
+    XCTAssertEqual(Array(models.keys), ["risk"])
+
+    try FileManager.default.removeItem(at: model)
+    try FileManager.default.copyItem(at: other, to: model)
+    let second = try XCTUnwrap(engine.reload().first?.version)
+    XCTAssertNotEqual(second, first, "the same YAML with another model is another version")
+    XCTAssertEqual(decided(engine, input, policy: "scored")?.version, second)
+  }
+
   // MARK: - Deleting
 
   func testDeletedFileTakesItsPolicyOut() throws {
