@@ -146,6 +146,16 @@ final class CLITests: XCTestCase {
     XCTAssertTrue(strict.stderr.contains("warning[policy_overlapping_rows]"), strict.stderr)
   }
 
+  func testCheckAFolderReportsEveryFile() throws {
+    try FileManager.default.createDirectory(at: directory.appendingPathComponent("policies"), withIntermediateDirectories: true)
+    try write("policies/limits.yaml", Self.limits(100))
+    try write("policies/bad.yaml", Self.broken)
+    let outcome = try proviso("check", "policies")
+    XCTAssertEqual(outcome.status, 65)
+    XCTAssertTrue(outcome.stderr.contains("ok policies/limits.yaml (limits, version "), outcome.stderr)
+    XCTAssertTrue(outcome.stderr.contains("policies/bad.yaml:6:14: error[expr_check_error]: undefined field 'amout' of 'input.loan'\n"), outcome.stderr)
+  }
+
   // MARK: - test
 
   func testTestCommittedPoliciesAllPass() throws {
@@ -214,6 +224,39 @@ final class CLITests: XCTestCase {
     let outcome = try proviso("run", "limits.yaml", "--input", "missing.jsonl")
     XCTAssertEqual(outcome.status, 74)
     XCTAssertEqual(outcome.stderr, "proviso run: cannot read 'missing.jsonl'\n")
+  }
+
+  func testRunReadsCSVAndStandardInput() throws {
+    try write("limits.yaml", Self.limits(100))
+    try write("in.csv", "loan.amount\n5\n500\nabc\n")
+    let csv = try proviso("run", "limits.yaml", "--input", "in.csv", "--format", "csv")
+    XCTAssertEqual(csv.status, 65)
+    XCTAssertEqual(csv.stdout, "line,decision,reasons,double_amount\n2,approved,,10\n3,declined,max-amount,1000\n")
+    XCTAssertTrue(csv.stderr.hasPrefix(#"in.csv: line 4: loan.amount: expected int, found string "abc""# + "\n"), csv.stderr)
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Self.binary)
+    process.arguments = ["run", "limits.yaml", "--input", "-", "--format", "jsonl"]
+    process.currentDirectoryURL = directory
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    input.fileHandleForWriting.write(Data(#"{"loan": {"amount": 3}}"#.utf8 + [10]))
+    try input.fileHandleForWriting.close()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    XCTAssertEqual(process.terminationStatus, 0)
+    XCTAssertTrue(text.contains(#""decision":"approved","reasons":[],"outputs":{"double_amount":6},"alerts":[],"line":1}"#), text)
+  }
+
+  func testRunWithABadNowIsAUsageError() throws {
+    try write("limits.yaml", Self.limits(100))
+    try write("in.jsonl", "{\"loan\": {\"amount\": 10}}\n")
+    let outcome = try proviso("run", "limits.yaml", "--input", "in.jsonl", "--now", "garbage")
+    XCTAssertEqual(outcome.status, 64)
+    XCTAssertTrue(outcome.stderr.hasPrefix("proviso run: --now 'garbage' is not an RFC 3339 timestamp (2026-10-01T00:00:00Z)\n"), outcome.stderr)
   }
 
   // MARK: - diff
@@ -297,6 +340,14 @@ final class CLITests: XCTestCase {
     let jsonl = try proviso("score", model, "--input", "rows.csv", "--format", "jsonl")
     XCTAssertEqual(jsonl.stdout.split(separator: "\n").count, 3)
     XCTAssertTrue(jsonl.stdout.hasPrefix(#"{"0":"#), jsonl.stdout)
+  }
+
+  func testScoreStopsAtABadValue() throws {
+    try write("bad.csv", "transaction_amount,transaction_count,avg_rating,inventory_turnover,monthly_growth\n1,2,3,4,5\n1,x,3,4,5\n")
+    let model = Self.root.appendingPathComponent("examples/models/merchant-risk-small.json").path
+    let outcome = try proviso("score", model, "--input", "bad.csv")
+    XCTAssertEqual(outcome.status, 65)
+    XCTAssertEqual(outcome.stderr, "proviso score: line 3: 'x' is not a number for 'transaction_count' [csv_invalid_value]\n")
   }
 
   // MARK: - usage
