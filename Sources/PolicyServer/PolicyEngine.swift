@@ -103,12 +103,14 @@ public final class PolicyEngine: DecisionEngine {
         if let id = state.withLock({ $0.fileToPolicy[path] }) { seenPolicies.insert(id) }
         results.append(result)
       }
-      // A deleted file takes its policy out of service.
+      // A deleted file takes its policy (and any error it reported) out of service.
       state.withLock { s in
         for (path, id) in s.fileToPolicy where !files.contains(path) {
           s.fileToPolicy[path] = nil
           if !seenPolicies.contains(id) { s.entries[id] = nil }
         }
+        let names = Set(files.map { ($0 as NSString).lastPathComponent })
+        for (id, orphan) in s.orphanErrors where !names.contains(orphan.file) { s.orphanErrors[id] = nil }
       }
       ready.store(true, ordering: .releasing)
       return results
@@ -120,12 +122,25 @@ public final class PolicyEngine: DecisionEngine {
     let fileName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     let relative = (path as NSString).lastPathComponent
     guard let data = FileManager.default.contents(atPath: path) else {
-      return fail(id: fileName, file: relative, WireError.invalidPolicy(fileName, errors: [WireErrorDetail(code: "policy_file_error", message: "cannot read '\(relative)'")]))
+      return fail(id: fileName, file: relative, WireError.invalidPolicy(fileName, errors: [WireErrorDetail(code: "policy_file_error", message: "cannot read '\(relative)'")]), path: path)
     }
     let (compiled, diagnostics) = PolicyLoader.load(SourceFile(path: path, bytes: Array(data)))
     guard let compiled else {
       let id = state.withLock { $0.fileToPolicy[path] } ?? fileName
-      return fail(id: id, file: relative, WireError.invalidPolicy(id, errors: diagnostics.filter { $0.severity == .error }.prefix(100).map { Self.detail($0, file: relative) }))
+      return fail(id: id, file: relative, WireError.invalidPolicy(id, errors: diagnostics.filter { $0.severity == .error }.prefix(100).map { Self.detail($0, file: relative) }), path: path)
+    }
+    // Two files may not define one policy id.
+    if let other = state.withLock({ s in s.fileToPolicy.first { $0.value == compiled.id && $0.key != path }?.key }),
+      FileManager.default.fileExists(atPath: other)
+    {
+      return fail(id: compiled.id, file: relative, WireError.invalidPolicy(compiled.id, errors: [
+        WireErrorDetail(code: "policy_duplicate_id", location: WireLocation(file: relative, line: 1, column: 1, path: nil),
+                        message: "policy id '\(compiled.id)' is already defined by '\((other as NSString).lastPathComponent)'")
+      ]), path: nil)
+    }
+    // A file whose `policy:` id changed takes its old id out of service.
+    state.withLock { s in
+      if let previous = s.fileToPolicy[path], previous != compiled.id { s.entries[previous] = nil }
     }
     if let current = state.withLock({ $0.entries[compiled.id] }), current.policy.version == compiled.version {
       state.withLock { $0.fileToPolicy[path] = compiled.id; $0.entries[compiled.id]?.lastError = nil }
@@ -137,7 +152,7 @@ public final class PolicyEngine: DecisionEngine {
       return fail(id: compiled.id, file: relative, WireError.invalidPolicy(compiled.id, errors: failed.map {
         WireErrorDetail(code: "policy_test_failed", location: WireLocation(file: relative, line: Int($0.location.split(separator: ":").last ?? ""), column: nil, path: nil),
                         message: "test '\($0.name)' failed: \($0.failures.joined(separator: "; "))")
-      }))
+      }), path: path)
     }
     let text = String(decoding: data, as: UTF8.self)
     let entry = Entry(policy: compiled, loadedAt: LogTime.nowMicros(), file: relative, source: text, lastError: nil)
@@ -151,8 +166,9 @@ public final class PolicyEngine: DecisionEngine {
   }
 
   /// Records a failed load; the previous version (or the last logged one at start-up) keeps serving.
-  func fail(id: String, file: String, _ error: WireError) -> ReloadResult {
+  func fail(id: String, file: String, _ error: WireError, path: String?) -> ReloadResult {
     let hasEntry = state.withLock { s -> Bool in
+      if let path, s.fileToPolicy[path] == nil, s.entries[id] != nil { s.fileToPolicy[path] = id }
       if s.entries[id] != nil { s.entries[id]!.lastError = error; return true }
       return false
     }
@@ -161,6 +177,7 @@ public final class PolicyEngine: DecisionEngine {
         var e = recovered
         e.lastError = error
         s.entries[id] = e
+        if let path { s.fileToPolicy[path] = id }
       }
     } else if !hasEntry {
       state.withLock { $0.orphanErrors[id] = (file, error) }

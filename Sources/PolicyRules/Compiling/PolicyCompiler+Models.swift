@@ -40,6 +40,8 @@ extension PolicyCompiler {
       let range = { (id: NodeID) in e.source.mapping.fileRange(parsed.range(of: id)) }
       guard case .literal(.string(let id)) = args[0].kind else { return }
       guard let model = models[id] else {
+        // A declared model that failed to load was reported already; one error per mistake.
+        if policy.models.contains(where: { $0.id == id }) { return }
         let hint = closestName(id, among: Array(models.keys)).map { "did you mean '\($0)'?" } ?? "declare it under 'models:'"
         self.error(.policyModelMismatch, "unknown model '\(id)'", range(args[0].id), hint: hint)
         return

@@ -32,7 +32,7 @@ public struct PolicyCompiler {
     diagnostics += ds.map { $0.located(in: policy.file, mapping: source.mapping) }
     guard let program else { return nil }
     maxLocals = max(maxLocals, program.localCount)
-    if !models.isEmpty { validateModelCalls(CompiledExpression(program: program, source: source), models: models) }
+    if source.text.contains("forest.") { validateModelCalls(CompiledExpression(program: program, source: source), models: models) }
     if let expected, !Self.accepts(expected, program.resultType) {
       error(.policyExpressionType, "\(what) must be \(expected), found '\(program.resultType)'", source.mapping.fileRange(SourceRange(start: 0, end: Int32(source.text.utf8.count))))
       return nil
