@@ -362,6 +362,58 @@ final class PolicyEngineTests: XCTestCase {
     XCTAssertFalse(isUnknown(engine, policy: "other"))
   }
 
+  func testRecoveredPolicyLeavesWithItsFile() throws {
+    let logPath = directory + "/decisions.sqlite"
+    let policies = directory + "/policies"
+    try FileManager.default.createDirectory(atPath: policies, withIntermediateDirectories: true)
+    try Data(Self.limits(100).utf8).write(to: URL(fileURLWithPath: policies + "/limits.yaml"))
+    let firstLog = try DecisionLog(configuration: DecisionLog.Configuration(path: logPath))
+    _ = PolicyEngine(directory: policies, log: firstLog).reload()
+    firstLog.close()
+    try Data("policy: limits\nchecks: [\n".utf8).write(to: URL(fileURLWithPath: policies + "/limits.yaml"))
+    let log = try DecisionLog(configuration: DecisionLog.Configuration(path: logPath))
+    defer { log.close() }
+    let engine = PolicyEngine(directory: policies, log: log)
+    _ = engine.reload()
+    XCTAssertFalse(isUnknown(engine), "the logged version serves")
+    try FileManager.default.removeItem(atPath: policies + "/limits.yaml")
+    _ = engine.reload()
+    XCTAssertTrue(isUnknown(engine))
+    XCTAssertEqual(engine.policies().map(\.id), [])
+  }
+
+  func testErrorOfADeletedBrokenFileIsCleared() throws {
+    try write("limits.yaml", "policy: limits\nchecks: [\n")
+    let engine = PolicyEngine(directory: directory, log: nil)
+    _ = engine.reload()
+    XCTAssertEqual(engine.policies().map(\.id), ["limits"])
+    try FileManager.default.removeItem(atPath: directory + "/limits.yaml")
+    _ = engine.reload()
+    XCTAssertEqual(engine.policies().map(\.id), [])
+  }
+
+  func testChangedPolicyIDRetiresTheOldOne() throws {
+    try write("limits.yaml", Self.limits(100))
+    let engine = PolicyEngine(directory: directory, log: nil)
+    _ = engine.reload()
+    try write("limits.yaml", Self.limits(100).replacingOccurrences(of: "policy: limits", with: "policy: limits2"))
+    _ = engine.reload()
+    XCTAssertTrue(isUnknown(engine))
+    XCTAssertFalse(isUnknown(engine, policy: "limits2"))
+    XCTAssertEqual(engine.policies().map(\.id), ["limits2"])
+  }
+
+  func testTwoFilesCannotDefineOnePolicy() throws {
+    try write("a.yaml", Self.limits(100))
+    try write("b.yaml", Self.limits(7, tested: 7))
+    let engine = PolicyEngine(directory: directory, log: nil)
+    let results = engine.reload()
+    XCTAssertNil(results[0].error)
+    XCTAssertEqual(results[1].error?.errors.first?.message, "policy id 'limits' is already defined by 'a.yaml'")
+    // The first file's version keeps serving.
+    XCTAssertEqual(decided(engine, #"{"loan": {"amount": 50, "applicant": "A"}}"#)?.version, try Self.sha256(Self.limits(100)))
+  }
+
   // MARK: - End to end
 
   func testReceivableDecisionOverHTTP() throws {
