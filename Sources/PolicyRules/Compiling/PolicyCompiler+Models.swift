@@ -48,16 +48,20 @@ extension PolicyCompiler {
       }
       guard case .map(let entries) = args[1].kind else { return }
       var given: [String] = []
+      var suggested = Set<String>()
       for entry in entries {
         guard case .literal(.string(let name)) = entry.key.kind else { continue }
         given.append(name)
         if model.forest.featureIndex(name) == nil {
-          let hint = closestName(name, among: model.forest.featureNames).map { "did you mean '\($0)'?" }
+          let closest = closestName(name, among: model.forest.featureNames)
+          if let closest { suggested.insert(closest) }
+          let hint = closest.map { "did you mean '\($0)'?" }
             ?? "the model's features are: \(model.forest.featureNames.joined(separator: ", "))"
           self.error(.policyModelMismatch, "model '\(id)' has no feature '\(name)'", range(entry.key.id), hint: hint)
         }
       }
-      let missing = model.forest.featureNames.filter { !given.contains($0) }
+      // A feature already suggested for a misspelled name is not reported missing as well.
+      let missing = model.forest.featureNames.filter { !given.contains($0) && !suggested.contains($0) }
       if !missing.isEmpty {
         self.error(.policyModelMismatch, "model '\(id)' needs the features \(missing.map { "'\($0)'" }.joined(separator: ", "))", range(args[1].id))
       }

@@ -219,6 +219,24 @@ final class ForestLibraryTests: XCTestCase {
       """)
   }
 
+  func testUnknownModelWithoutAModelsSectionIsALoadError() {
+    let yaml = """
+      policy: no-models
+      inputs: {m: {x: double}}
+      outputs:
+        p: >-
+          forest.probability("m", {"a": m.x})
+      """
+    let (policy, diagnostics) = PolicyLoader.load(SourceFile(path: "p.yaml", text: yaml))
+    XCTAssertNil(policy)
+    XCTAssertEqual(DiagnosticRenderer().render(diagnostics), """
+      p.yaml:5:24: error[policy_model_mismatch]: unknown model 'm'
+         |     forest.probability("m", {"a": m.x})
+         |                        ^~~
+         = hint: declare it under 'models:'
+      """)
+  }
+
   func testUnknownFeatureSuggestsTheClosestName() {
     let yaml = Self.policy(outputs: """
         p: >-
@@ -227,9 +245,6 @@ final class ForestLibraryTests: XCTestCase {
       """)
     XCTAssertNil(Self.load(yaml).0)
     XCTAssertEqual(Self.rendered(yaml), """
-      forest-test.yaml:8:33: error[policy_model_mismatch]: model 'small' needs the features 'avg_rating'
-         |     forest.probability("small", {"transaction_amount": m.transaction_amount, "transaction_count": m.transaction_count,
-         |                                 ^
       forest-test.yaml:9:7: error[policy_model_mismatch]: model 'small' has no feature 'avg_ratings'
          |       "avg_ratings": m.avg_rating, "inventory_turnover": m.inventory_turnover, "monthly_growth": m.monthly_growth})
          |       ^~~~~~~~~~~~~
