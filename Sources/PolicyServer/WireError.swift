@@ -150,13 +150,13 @@ extension WireError {
 
   /// 422 detail: the field at `path` has the wrong type.
   public static func fieldTypeMismatch(path: String, expected: String, found: String) -> WireErrorDetail {
-    WireErrorDetail(code: "input_type_error", location: WireLocation(path: path),
+    WireErrorDetail(code: "input_type_mismatch", location: WireLocation(path: path),
                     message: "field '\(path)' must be \(expected), found \(found)")
   }
 
   /// 422 detail: the required field at `path` is missing.
   public static func missingField(path: String, expected: String) -> WireErrorDetail {
-    WireErrorDetail(code: "missing_field", location: WireLocation(path: path),
+    WireErrorDetail(code: "input_missing_field", location: WireLocation(path: path),
                     message: "missing field '\(path)' of type \(expected)")
   }
 

@@ -114,7 +114,7 @@ final class DecisionServiceTests: XCTestCase {
       ("POST", "/v1/decisions/limits", Array("{\"amount\": 7,}".utf8), [:], 400,
        #"{"code":"malformed_json","message":"request body is not valid JSON","errors":[{"code":"json_syntax_error","location":{"line":1,"column":14},"message":"expected '\"' to start an object key, found '}'"}]}"#),
       ("POST", "/v1/decisions/limits", Array("{\"amount\": \"x\"}".utf8), [:], 422,
-       #"{"code":"invalid_input","message":"input does not match the policy's schema","errors":[{"code":"input_type_error","location":{"path":"amount"},"message":"field 'amount' must be int, found string"}]}"#),
+       #"{"code":"invalid_input","message":"input does not match the policy's schema","errors":[{"code":"input_type_mismatch","location":{"path":"amount"},"message":"field 'amount' must be int, found string"}]}"#),
       ("POST", "/v1/decisions/limits", [UInt8](repeating: 0x20, count: 5_000), [:], 413,
        #"{"code":"payload_too_large","message":"request body is over the limit of 4096 bytes","errors":[]}"#),
       ("POST", "/v1/reload", [], [:], 401, #"{"code":"unauthorized","message":"admin token missing or wrong","errors":[]}"#),

@@ -16,7 +16,7 @@ final class WireErrorTests: XCTestCase {
       (.payloadTooLarge(limit: 10), 413, #"{"code":"payload_too_large","message":"request body is over the limit of 10 bytes","errors":[]}"#),
       (.invalidInput([WireError.fieldTypeMismatch(path: "receivable.amount", expected: "decimal", found: "string"),
                       WireError.missingField(path: "request.at", expected: "timestamp")]), 422,
-       #"{"code":"invalid_input","message":"input does not match the policy's schema","errors":[{"code":"input_type_error","location":{"path":"receivable.amount"},"message":"field 'receivable.amount' must be decimal, found string"},{"code":"missing_field","location":{"path":"request.at"},"message":"missing field 'request.at' of type timestamp"}]}"#),
+       #"{"code":"invalid_input","message":"input does not match the policy's schema","errors":[{"code":"input_type_mismatch","location":{"path":"receivable.amount"},"message":"field 'receivable.amount' must be decimal, found string"},{"code":"input_missing_field","location":{"path":"request.at"},"message":"missing field 'request.at' of type timestamp"}]}"#),
       (.invalidPolicy("p", errors: [WireErrorDetail(code: "expr_check_error", location: WireLocation(file: "p.yaml", line: 24, column: 19),
                                                    message: "undeclared reference to 'spec'")]), 422,
        #"{"code":"invalid_policy","message":"policy 'p' was not loaded","errors":[{"code":"expr_check_error","location":{"file":"p.yaml","line":24,"column":19},"message":"undeclared reference to 'spec'"}]}"#),

@@ -21,7 +21,7 @@ public enum ForestLibrary {
     func bound(_ name: String, _ result: CELType, _ body: @escaping @Sendable (Forest, [Double]) throws(EvalError) -> Value) -> FunctionDecl {
       let generic: @Sendable (Value, Value) throws(EvalError) -> Value = { id, features throws(EvalError) in
         guard case .string(let modelID) = id, let model = models[modelID] else {
-          throw EvalError(.model, "unknown model \(id.debugText)")
+          throw EvalError(.model, "unknown model '\(modelName(id))'")
         }
         return try body(model.forest, try row(model.forest, features))
       }
@@ -54,6 +54,12 @@ public enum ForestLibrary {
         return .double(try score(forest, row)[0])
       },
     ]
+  }
+
+  /// A model id argument for messages.
+  static func modelName(_ v: Value) -> String {
+    if case .string(let s) = v { return s }
+    return v.debugText
   }
 
   static func score(_ forest: Forest, _ row: [Double]) throws(EvalError) -> [Double] {

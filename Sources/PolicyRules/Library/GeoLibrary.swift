@@ -75,7 +75,7 @@ public enum GeoLibrary {
   public static func functions(regions: [String: GeoRegion]) -> [FunctionDecl] {
     let inside: @Sendable (Value, Value, Value) throws(EvalError) -> Value = { id, lat, lon throws(EvalError) in
       guard case .string(let name) = id, let region = regions[name] else {
-        throw EvalError(.invalidArgument, "unknown region \(id.debugText)")
+        throw EvalError(.invalidArgument, "unknown region '\(ForestLibrary.modelName(id))'")
       }
       guard let y = number(lat), let x = number(lon), y.isFinite, x.isFinite else {
         throw EvalError(.invalidArgument, "geo.inside needs finite coordinates, got (\(lat.debugText), \(lon.debugText))")

@@ -196,7 +196,7 @@ final class ForestLibraryTests: XCTestCase {
       (#"{"model": "small", "features": {"transaction_amount": 1}}"#, "feature 'transaction_count' is missing"),
       (#"{"model": "small", "features": {"transaction_amount": 1, "transaction_count": 2, "avg_rating": "high", "inventory_turnover": 1, "monthly_growth": 0}}"#,
        "feature 'avg_rating' must be a number, got string"),
-      (#"{"model": "big", "features": \#(full)}"#, #"unknown model "big""#),
+      (#"{"model": "big", "features": \#(full)}"#, "unknown model 'big'"),
     ]
     for (input, message) in cases {
       let decision = try XCTUnwrap(PolicyFixtures.decide(policy, input))
