@@ -222,10 +222,20 @@ extension PolicyDecoder {
       guard let id = identifier(pair.key, what: "region id"),
         let f = keys(pair.value, ["box", "polygon", "geojson"], context: "region '\(id)'")
       else { continue }
+      if f.count > 1 {
+        error(.policyInvalidValue, "region '\(id)' has \(f.keys.sorted().joined(separator: " and ")); a region has one shape", pair.value.range)
+        continue
+      }
+      func outOfRange(_ lon: Double, _ lat: Double) -> Bool { !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) }
       if let b = f["box"] {
         let xs = (b.sequence ?? []).compactMap(\.double)
         guard xs.count == 4, xs[0] <= xs[2], xs[1] <= xs[3] else {
           error(.policyInvalidValue, "box of region '\(id)' must be [min_lon, min_lat, max_lon, max_lat]", b.range)
+          continue
+        }
+        if outOfRange(xs[0], xs[1]) || outOfRange(xs[2], xs[3]) {
+          error(.policyInvalidValue, "box of region '\(id)' is outside longitude -180...180 or latitude -90...90", b.range,
+                hint: "coordinates are [longitude, latitude], as in GeoJSON")
           continue
         }
         out.append(.init(id: id, shape: .box(minLon: xs[0], minLat: xs[1], maxLon: xs[2], maxLat: xs[3]), range: pair.key.range))
@@ -236,6 +246,11 @@ extension PolicyDecoder {
         }
         guard points.count >= 3, points.count == p.sequence?.count else {
           error(.policyInvalidValue, "polygon of region '\(id)' must list at least 3 [lon, lat] points", p.range)
+          continue
+        }
+        if points.contains(where: { outOfRange($0.lon, $0.lat) }) {
+          error(.policyInvalidValue, "polygon of region '\(id)' has a point outside longitude -180...180 or latitude -90...90", p.range,
+                hint: "coordinates are [longitude, latitude], as in GeoJSON")
           continue
         }
         out.append(.init(id: id, shape: .polygon(points), range: pair.key.range))

@@ -190,6 +190,17 @@ final class GeoLibraryTests: XCTestCase {
          |   r: {polygon: [[0.0, 0.0], [1.0, 1.0]]}
          |                ^~~~~~~~~~~~~~~~~~~~~~~~
       """)
+    XCTAssertEqual(PolicyFixtures.rendered("policy: g\nregions:\n  r: {box: [500.0, 0.0, 501.0, 5.0]}\n"), """
+      policy.yaml:3:12: error[policy_invalid_value]: box of region 'r' is outside longitude -180...180 or latitude -90...90
+         |   r: {box: [500.0, 0.0, 501.0, 5.0]}
+         |            ^~~~~~~~~~~~~~~~~~~~~~~~
+         = hint: coordinates are [longitude, latitude], as in GeoJSON
+      """)
+    XCTAssertEqual(PolicyFixtures.rendered("policy: g\nregions:\n  r: {box: [0.0, 0.0, 1.0, 1.0], geojson: r.geojson}\n"), """
+      policy.yaml:3:6: error[policy_invalid_value]: region 'r' has box and geojson; a region has one shape
+         |   r: {box: [0.0, 0.0, 1.0, 1.0], geojson: r.geojson}
+         |      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+      """)
   }
 
   func testNonFiniteOrNonNumericCoordinatesAreEvaluationErrors() throws {
