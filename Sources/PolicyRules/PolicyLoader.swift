@@ -13,13 +13,14 @@ public enum PolicyLoader {
     return load(SourceFile(path: path, bytes: Array(data)), limits: limits)
   }
 
-  /// Loads a policy from its source.
-  public static func load(_ file: SourceFile, limits: Limits = .default) -> (CompiledPolicy?, [Diagnostic]) {
+  /// Loads a policy from its source; files it references are found in `directory` (by default
+  /// the folder of `file.path`), so the source may carry a short display path.
+  public static func load(_ file: SourceFile, limits: Limits = .default, directory: String? = nil) -> (CompiledPolicy?, [Diagnostic]) {
     let (document, yamlDiagnostics) = YAMLLoader.load(file, limits: limits)
     guard let document, !yamlDiagnostics.hasErrors else { return (nil, yamlDiagnostics) }
     let (policy, decodeDiagnostics) = PolicyDecoder.decode(document)
     guard let policy, !decodeDiagnostics.hasErrors else { return (nil, yamlDiagnostics + decodeDiagnostics) }
-    let (compiled, compileDiagnostics) = PolicyCompiler.compile(policy, sourceHash: SHA256.hex(file.bytes), limits: limits)
+    let (compiled, compileDiagnostics) = PolicyCompiler.compile(policy, sourceHash: SHA256.hex(file.bytes), limits: limits, directory: directory)
     // An expression checked in two places (a cell type-checked per column) reports once.
     var seen = Set<Diagnostic>()
     return (compiled, (yamlDiagnostics + decodeDiagnostics + compileDiagnostics).filter { seen.insert($0).inserted })

@@ -124,7 +124,8 @@ public final class PolicyEngine: DecisionEngine {
     guard let data = FileManager.default.contents(atPath: path) else {
       return fail(id: fileName, file: relative, WireError.invalidPolicy(fileName, errors: [WireErrorDetail(code: "policy_file_error", message: "cannot read '\(relative)'")]), path: path)
     }
-    let (compiled, diagnostics) = PolicyLoader.load(SourceFile(path: path, bytes: Array(data)))
+    // Diagnostics and decision errors name the file relative to the policy folder.
+    let (compiled, diagnostics) = PolicyLoader.load(SourceFile(path: relative, bytes: Array(data)), directory: directory)
     guard let compiled else {
       let id = state.withLock { $0.fileToPolicy[path] } ?? fileName
       return fail(id: id, file: relative, WireError.invalidPolicy(id, errors: diagnostics.filter { $0.severity == .error }.prefix(100).map { Self.detail($0, file: relative) }), path: path)
@@ -188,8 +189,7 @@ public final class PolicyEngine: DecisionEngine {
   /// The last version of `id` the decision log saw, compiled again (models resolve beside the folder).
   func recoverFromLog(id: String, file: String) -> Entry? {
     guard let log, let reader = try? DecisionLogReader(path: log.configuration.path), let version = try? reader.latestPolicyVersion(policy: id) else { return nil }
-    let path = (directory as NSString).appendingPathComponent(file)
-    guard let compiled = PolicyLoader.load(SourceFile(path: path, bytes: Array(version.source.utf8))).0 else { return nil }
+    guard let compiled = PolicyLoader.load(SourceFile(path: file, bytes: Array(version.source.utf8)), directory: directory).0 else { return nil }
     return Entry(policy: compiled, loadedAt: LogTime.nowMicros(), file: file, source: version.source, lastError: nil)
   }
 

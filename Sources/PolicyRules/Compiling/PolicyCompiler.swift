@@ -16,10 +16,10 @@ public struct PolicyCompiler {
   /// The policy's models, for checking `forest.*` calls.
   var models: [String: LoadedModel] = [:]
 
-  init(policy: Policy, limits: Limits) {
+  init(policy: Policy, limits: Limits, directory: String?) {
     self.policy = policy
     self.env = Environment(limits: limits)
-    self.directory = URL(fileURLWithPath: policy.file.path).deletingLastPathComponent()
+    self.directory = directory.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: policy.file.path).deletingLastPathComponent()
   }
 
   mutating func error(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, hint: String? = nil) {
@@ -66,8 +66,10 @@ public struct PolicyCompiler {
   }
 
   /// Loads and compiles a policy; `nil` with diagnostics when anything is wrong.
-  public static func compile(_ policy: Policy, sourceHash: String, limits: Limits = .default) -> (CompiledPolicy?, [Diagnostic]) {
-    var c = PolicyCompiler(policy: policy, limits: limits)
+  ///
+  /// Model and GeoJSON paths are relative to `directory`, by default the policy file's folder.
+  public static func compile(_ policy: Policy, sourceHash: String, limits: Limits = .default, directory: String? = nil) -> (CompiledPolicy?, [Diagnostic]) {
+    var c = PolicyCompiler(policy: policy, limits: limits, directory: directory)
     return c.run(sourceHash: sourceHash)
   }
 
