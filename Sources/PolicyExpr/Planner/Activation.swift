@@ -8,6 +8,7 @@ public final class Activation {
   public let values: UnsafeMutablePointer<Value>
   /// Whether a variable slot holds its value yet; lazy slots are filled by ``resolver``.
   public let ready: UnsafeMutablePointer<Bool>
+  private let storage: UnsafeMutableRawPointer
   /// The number of slots in ``values`` (variables, then locals).
   public let slotCount: Int
   let variableCount: Int
@@ -30,9 +31,12 @@ public final class Activation {
   public init(variableCount: Int, localCount: Int, limits: Limits = .default) {
     slotCount = variableCount + localCount
     self.variableCount = variableCount
-    values = .allocate(capacity: max(1, slotCount))
+    // One allocation holds the values and, after them, the ready flags.
+    let valueBytes = MemoryLayout<Value>.stride * max(1, slotCount)
+    storage = UnsafeMutableRawPointer.allocate(byteCount: valueBytes + max(1, variableCount), alignment: MemoryLayout<Value>.alignment)
+    values = storage.bindMemory(to: Value.self, capacity: max(1, slotCount))
     values.initialize(repeating: .null, count: max(1, slotCount))
-    ready = .allocate(capacity: max(1, variableCount))
+    ready = (storage + valueBytes).bindMemory(to: Bool.self, capacity: max(1, variableCount))
     ready.initialize(repeating: true, count: max(1, variableCount))
     localBase = variableCount
     localErrors = Array(repeating: nil, count: localCount)
@@ -42,8 +46,7 @@ public final class Activation {
 
   deinit {
     values.deinitialize(count: max(1, slotCount))
-    values.deallocate()
-    ready.deallocate()
+    storage.deallocate()
   }
 
   /// Sets a variable.

@@ -217,13 +217,29 @@ final class ConditionChainNode: Interpretable {
   let values: [any Interpretable]
   let otherwise: any Interpretable
   let ids: [NodeID]
+  /// For each condition of the form `variable < constant` (any ordering operator) over ints: its
+  /// slot, operator and constant, tested inline; `nil` where the condition is anything else.
+  let inline: [(slot: Int, op: OrderingNode.Op, constant: Int64)?]
   init(conditions: [any Interpretable], values: [any Interpretable], otherwise: any Interpretable, ids: [NodeID]) {
     self.conditions = conditions; self.values = values; self.otherwise = otherwise; self.ids = ids
+    inline = conditions.map { c in
+      guard let o = c as? OrderingNode, o.lhsSlot >= 0, let k = o.constantInt else { return nil }
+      return (o.lhsSlot, o.op, k)
+    }
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     for i in conditions.indices {
       let c: Bool
-      do { c = try conditions[i].evalBool(a) } catch { throw error.at(ids[i]) }
+      if let t = inline[i], a.ready[t.slot], case .int(let x) = a.values[t.slot] {
+        switch t.op {
+        case .lt: c = x < t.constant
+        case .le: c = x <= t.constant
+        case .gt: c = x > t.constant
+        case .ge: c = x >= t.constant
+        }
+      } else {
+        do { c = try conditions[i].evalBool(a) } catch { throw error.at(ids[i]) }
+      }
       if c { return try values[i].eval(a) }
     }
     return try otherwise.eval(a)
