@@ -1,3 +1,4 @@
+import PolicySource
 /// Byte-level checks run before libyaml sees the file.
 enum YAMLPreflight {
   /// The offset of the first byte that starts an invalid UTF-8 sequence (a stray continuation byte,
@@ -5,26 +6,10 @@ enum YAMLPreflight {
   static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
     bytes.withUnsafeBufferPointer { b in
       var i = 0
-      let n = b.count
-      while i < n {
-        let c = b[i]
-        if c < 0x80 { i += 1; continue }
-        let length: Int
-        var lo: UInt8 = 0x80
-        var hi: UInt8 = 0xBF
-        switch c {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lo = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; hi = 0x9F
-        case 0xF0: length = 4; lo = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; hi = 0x8F
-        default: return i
-        }
-        guard i + length <= n, b[i + 1] >= lo, b[i + 1] <= hi else { return i }
-        for j in 2..<length where b[i + j] & 0xC0 != 0x80 { return i }
-        i += length
+      while i < b.count {
+        if b[i] < 0x80 { i += 1; continue }
+        guard case .valid(let end) = UTF8Validation.sequence(b, at: i) else { return i }
+        i = end
       }
       return nil
     }

@@ -271,30 +271,13 @@ struct JSONScanner {
 
   /// Checks one multi-byte UTF-8 sequence starting at `p` (Unicode 15, table 3-7); returns its end.
   private func validateUTF8(at p: Int) throws(JSONError) -> Int {
-    let b = bytes[p]
-    let length: Int
-    var low: UInt8 = 0x80
-    var high: UInt8 = 0xBF
-    switch b {
-    case 0xC2...0xDF: length = 2
-    case 0xE0: length = 3; low = 0xA0
-    case 0xE1...0xEC, 0xEE...0xEF: length = 3
-    case 0xED: length = 3; high = 0x9F
-    case 0xF0: length = 4; low = 0x90
-    case 0xF1...0xF3: length = 4
-    case 0xF4: length = 4; high = 0x8F
-    default: throw error(.invalidUTF8, expected: "UTF-8 text", found: "byte 0x" + hex(UInt32(b), width: 2), at: p)
+    switch UTF8Validation.sequence(bytes, at: p) {
+    case .valid(let end): return end
+    case .invalid(let at):
+      throw error(.invalidUTF8, expected: "UTF-8 text", found: "byte 0x" + hex(UInt32(bytes[at]), width: 2), at: at)
+    case .truncated:
+      throw error(.invalidUTF8, expected: "UTF-8 text", found: "a truncated UTF-8 sequence", at: p)
     }
-    for i in 1..<length {
-      let at = p + i
-      guard at < bytes.count else {
-        throw error(.invalidUTF8, expected: "UTF-8 text", found: "a truncated UTF-8 sequence", at: p)
-      }
-      let c = bytes[at]
-      let ok = i == 1 ? (c >= low && c <= high) : (c & 0xC0 == 0x80)
-      if !ok { throw error(.invalidUTF8, expected: "UTF-8 text", found: "byte 0x" + hex(UInt32(c), width: 2), at: at) }
-    }
-    return p + length
   }
 
   /// Runs `body` over the bytes of a scanned string.
