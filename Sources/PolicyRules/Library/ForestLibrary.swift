@@ -71,8 +71,15 @@ public enum ForestLibrary {
     guard case .map(let m) = features else { throw EvalError(.model, "model features must be a map of feature names to numbers") }
     var out: [Double] = []
     out.reserveCapacity(forest.featureNames.count)
-    for name in forest.featureNames {
-      guard let v = m.lookup(string: name) else { throw EvalError(.model, "feature '\(name)' is missing") }
+    // A map literal that lists the features in the model's order (the usual case) is read by
+    // position; any other map is looked up by name.
+    let inOrder = m.count == forest.featureNames.count
+      && zip(m.keys, forest.featureNames).allSatisfy { key, name in
+        if case .string(let k) = key { return k == name }
+        return false
+      }
+    for (i, name) in forest.featureNames.enumerated() {
+      guard let v = inOrder ? m.values[i] : m.lookup(string: name) else { throw EvalError(.model, "feature '\(name)' is missing") }
       switch v {
       case .double(let d): out.append(d)
       case .int(let i): out.append(Double(i))
