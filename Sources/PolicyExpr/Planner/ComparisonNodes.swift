@@ -40,10 +40,13 @@ final class OrderingNode: Interpretable {
   let id: NodeID
   let constantInt: Int64?
   let lhsSlot: Int
+  /// The right side when it is a constant.
+  let constant: Value?
   init(_ op: Op, _ lhs: any Interpretable, _ rhs: any Interpretable, fallback: @escaping @Sendable (Value, Value) throws(EvalError) -> Value, id: NodeID) {
     self.op = op; self.lhs = lhs; self.rhs = rhs; self.fallback = fallback; self.id = id
     if let c = rhs as? ConstNode, case .int(let i) = c.value { constantInt = i } else { constantInt = nil }
     lhsSlot = (lhs as? VariableNode)?.slot ?? -1
+    constant = (rhs as? ConstNode)?.value
   }
 
   @inline(__always)
@@ -65,7 +68,8 @@ final class OrderingNode: Interpretable {
     let x = try lhs.eval(a)
     // A constant right side (`x < 10`, the usual shape) is read without a call.
     if let c = constantInt, case .int(let l) = x { return test(l < c ? -1 : (l > c ? 1 : 0)) }
-    let y = try rhs.eval(a)
+    let y: Value
+    if let constant { y = constant } else { y = try rhs.eval(a) }
     switch (x, y) {
     case (.int(let l), .int(let r)): return test(l < r ? -1 : (l > r ? 1 : 0))
     case (.double(let l), .double(let r)):

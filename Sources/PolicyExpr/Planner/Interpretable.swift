@@ -88,6 +88,11 @@ final class VariableFieldNode: Interpretable {
     }
     return try selectField(try a.variable(variable), field, id)
   }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    if a.ready[variable], case .object(let o) = a.values[variable], o.type === type, case .bool(let b)? = o.fields[slot] { return b }
+    guard case .bool(let b) = try eval(a) else { throw EvalError(.noSuchOverload, "no such overload: expected a bool condition", node: id) }
+    return b
+  }
 }
 
 /// `x.field` where the operand's type is only known at runtime.
