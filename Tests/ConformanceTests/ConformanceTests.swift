@@ -50,8 +50,8 @@ final class ConformanceTests: XCTestCase {
           }
         }
       }
-      rows.append(String(format: "%-14@ %6d %6d %7d  %5.1f%%", name as NSString, passed, failed, skipped,
-                         passed + failed == 0 ? 100 : 100 * Double(passed) / Double(passed + failed)))
+      rows.append(name.padding(toLength: 14, withPad: " ", startingAt: 0)
+        + String(format: " %6d %6d %7d  %5.1f%%", passed, failed, skipped, passed + failed == 0 ? 100 : 100 * Double(passed) / Double(passed + failed)))
       totals.passed += passed; totals.failed += failed; totals.skipped += skipped
     }
     print("file           passed failed skipped  pass rate")
