@@ -21,6 +21,8 @@ public final class DecisionTable: Sendable {
   let width: Int
   /// Each row's result when all its outputs are constants (most tables), computed once.
   let constantRows: [Value?]
+  /// The cells as double bands, when every cell is one (risk bands, tiers).
+  let bands: NumericBands?
   /// Outputs per row, one per output column.
   let outputs: [[OutputCell]]
   /// Values when no row matches, or `nil` (then no match is an error).
@@ -43,6 +45,7 @@ public final class DecisionTable: Sendable {
     self.id = id; self.hit = hit; self.inputs = inputs; self.outputNames = outputNames; self.rows = rows; self.outputs = outputs
     self.cells = rows.flatMap { $0 }.map(\.specialized)
     self.width = inputs.count
+    self.bands = NumericBands(self.cells)
     self.constantRows = outputs.map { cells -> Value? in
       var values: [Value] = []
       for cell in cells {
@@ -198,6 +201,27 @@ enum OutputCell: Sendable {
 extension DecisionTable {
   /// Evaluates the table; `matched` receives the 0-based indices of matching rows (for the trace).
   public func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
+    if let bands, inputs.count <= 8 {
+      // Bands over doubles: read the columns as doubles and compare, no per-cell dispatch.
+      var x: (Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0)
+      var allDoubles = true
+      try withUnsafeMutableBytes(of: &x) { (raw) throws(EvalError) in
+        let xs = raw.bindMemory(to: Double.self)
+        for (c, e) in inputs.enumerated() {
+          guard case .double(let d) = try e.program.evaluate(a), !d.isNaN else { allDoubles = false; return }
+          xs[c] = d
+        }
+        guard allDoubles else { return }
+        let width = self.width
+        rowLoop: for r in 0..<rows.count {
+          for c in 0..<width where !bands.accepts(r &* width &+ c, xs[c]) { continue rowLoop }
+          matched.append(r)
+          if hit == .first { break }
+        }
+      }
+      if allDoubles { return try combine(matched, a) }
+      matched.removeAll()
+    }
     // The column values live on the stack for the duration of the match: no allocation per call.
     let result: Result<Void, EvalError> = withUnsafeTemporaryAllocation(of: Value.self, capacity: max(1, inputs.count)) { values in
       var initialized = 0
