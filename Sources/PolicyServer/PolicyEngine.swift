@@ -60,7 +60,7 @@ public final class PolicyEngine: DecisionEngine {
       }))
     }
     var explain = request.explain
-    if let slot = policy.inputType.slots["explain"], case .bool(true)? = input.fields[slot] { explain = true }
+    if let slot = policy.explainField, case .bool(true)? = input.fields[slot] { explain = true }
     let decision = policy.decide(input, explain: explain)
     let micros = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
     var w = JSONWriter(capacity: 512)

@@ -13,7 +13,7 @@ extension CompiledPolicy {
     for (i, slot) in inputSlots.enumerated() {
       if let v = input.fields[i] { a.set(slot, v) } else { a.markLazy(slot) }
     }
-    if nowSlot >= 0, let nowField = inputType.slots["now"], input.fields[nowField] == nil, let now { a.set(nowSlot, .timestamp(now)) }
+    if nowSlot >= 0, let nowField, input.fields[nowField] == nil, let now { a.set(nowSlot, .timestamp(now)) }
     for slot in lazySlots { a.markLazy(slot) }
     let log = explain ? TableLog() : nil
     a.context = log
@@ -135,25 +135,27 @@ extension CompiledPolicy {
 
 extension CompiledPolicy {
   /// Computes a lazy slot: a `let`, a table, or an output.
-  static func makeResolver(lets: [Int: CompiledExpression], tables: [DecisionTable], tableBySlot: [Int: Int],
-                           outputs: [CompiledOutput], outputBySlot: [Int: Int], names: [String])
+  static func makeResolver(lets: [Int: CompiledExpression], tables: [DecisionTable], outputs: [CompiledOutput], names: [String])
     -> @Sendable (Int, Activation) throws(EvalError) -> Value
   {
+    // What computes each lazy slot, indexed by slot: no hashing on the decision path.
+    var bySlot = [LazyValue?](repeating: nil, count: names.count)
+    for (slot, e) in lets { bySlot[slot] = .expression(e) }
+    for t in tables where t.slot >= 0 { bySlot[t.slot] = .table(t) }
+    for o in outputs { bySlot[o.slot] = .expression(o.expression) }
+    let lazy = bySlot
     return { slot, a throws(EvalError) in
-      if let e = lets[slot] { return try located(e) { () throws(EvalError) in try e.program.evaluate(a) } }
-      if let t = tableBySlot[slot] {
+      switch lazy[slot] {
+      case .expression(let e)?:
+        return try located(e) { () throws(EvalError) in try e.program.evaluate(a) }
+      case .table(let t)?:
         var matched: [Int] = []
         defer { (a.context as? TableLog)?.rows[slot] = matched }
-        return try tables[t].evaluate(a, matched: &matched)
+        return try t.evaluate(a, matched: &matched)
+      case nil:
+        if names[slot] == "now" { throw EvalError(.undeclared, "'now' is not set: pass it in the input or with --now") }
+        throw EvalError(.noSuchField, "input '\(names[slot])' is absent")
       }
-      if let o = outputBySlot[slot] {
-        let e = outputs[o].expression
-        return try located(e) { () throws(EvalError) in try e.program.evaluate(a) }
-      }
-      if names.indices.contains(slot), names[slot] == "now" {
-        throw EvalError(.undeclared, "'now' is not set: pass it in the input or with --now")
-      }
-      throw EvalError(.noSuchField, "input '\(names.indices.contains(slot) ? names[slot] : "?")' is absent")
     }
   }
 }

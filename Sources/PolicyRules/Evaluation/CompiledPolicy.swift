@@ -65,7 +65,7 @@ struct CompiledTemplate: Sendable {
 /// A lazily computed named value.
 enum LazyValue: Sendable {
   case expression(CompiledExpression)
-  case table(Int)
+  case table(DecisionTable)
 }
 
 /// A policy compiled once and evaluated many times, on many threads at once.
@@ -87,14 +87,16 @@ public final class CompiledPolicy: Sendable {
   let lets: [Int: CompiledExpression]
   /// The decision tables, in dependency order.
   public let tables: [DecisionTable]
-  let tableBySlot: [Int: Int]
   let outputs: [CompiledOutput]
-  let outputBySlot: [Int: Int]
   let checks: [CompiledCheck]
   let rules: [CompiledRule]
   let alerts: [CompiledAlert]
   let cellSlot: Int
   let nowSlot: Int
+  /// The input document's `now` and `explain` fields (by slot of ``inputType``).
+  let nowField: Int?
+  /// The slot of the input document's `explain` field: `true` there asks for a trace.
+  public let explainField: Int?
   let resolver: @Sendable (Int, Activation) throws(EvalError) -> Value
   let inputDecoder: JSONSchemaDecoder
   /// Slots computed on first use in every decision: lets, tables, outputs.
@@ -107,17 +109,12 @@ public final class CompiledPolicy: Sendable {
     self.inputType = inputType; self.inputSlots = inputSlots; self.localCount = localCount; self.lets = lets
     self.tables = tables; self.outputs = outputs; self.checks = checks; self.rules = rules; self.alerts = alerts
     self.cellSlot = cellSlot
-    var tb: [Int: Int] = [:]
-    for (i, t) in tables.enumerated() { tb[t.slot] = i }
-    tableBySlot = tb
-    var ob: [Int: Int] = [:]
-    for (i, o) in outputs.enumerated() { ob[o.slot] = i }
-    outputBySlot = ob
     nowSlot = environment.slots["now"] ?? -1
+    nowField = inputType.slots["now"]
+    explainField = inputType.slots["explain"]
     inputDecoder = JSONSchemaDecoder(.object(inputType))
     lazySlots = lets.keys.sorted() + tables.map(\.slot) + outputs.map(\.slot)
-    resolver = Self.makeResolver(lets: lets, tables: tables, tableBySlot: tb, outputs: outputs, outputBySlot: ob,
-                                 names: environment.variables.map(\.name))
+    resolver = Self.makeResolver(lets: lets, tables: tables, outputs: outputs, names: environment.variables.map(\.name))
   }
 
   /// The policy id.
