@@ -45,8 +45,8 @@ final class CLITests: XCTestCase {
     process.arguments = arguments
     process.currentDirectoryURL = directory
     let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)"), err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    XCTAssertTrue(FileManager.default.createFile(atPath: out.path, contents: nil))
+    XCTAssertTrue(FileManager.default.createFile(atPath: err.path, contents: nil))
     let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
     process.standardOutput = outHandle
     process.standardError = errHandle
