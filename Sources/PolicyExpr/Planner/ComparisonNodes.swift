@@ -18,11 +18,93 @@ final class EqualityNode: Interpretable {
   }
 }
 
+/// `record.a == other.b` over two declared string fields, read in place.
+final class FieldEqualityNode: Interpretable {
+  let lhs: VariableFieldNode, rhs: VariableFieldNode
+  let generic: EqualityNode
+  init(_ lhs: VariableFieldNode, _ rhs: VariableFieldNode, negate: Bool) {
+    self.lhs = lhs; self.rhs = rhs; generic = EqualityNode(lhs, rhs, negate: negate)
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    if a.ready[lhs.variable], a.ready[rhs.variable],
+      case .object(let l) = a.values[lhs.variable], l.type === lhs.type, case .string(let x)? = l.fields[lhs.slot],
+      case .object(let r) = a.values[rhs.variable], r.type === rhs.type, case .string(let y)? = r.fields[rhs.slot]
+    {
+      return utf8Equal(x, y) != generic.negate
+    }
+    return try generic.evalBool(a)
+  }
+}
+
+/// An ordering whose left side is a declared record field and whose right side is another such
+/// field or a constant (`req.at < r.due`, `r.amount > 0.0`): the fields are read in place.
+final class FieldOrderingNode: Interpretable {
+  let lhs: VariableFieldNode
+  let rhsField: VariableFieldNode?
+  let constant: Value?
+  let generic: OrderingNode
+  /// The constant right side, unboxed by kind.
+  let constantTimestamp: Timestamp?, constantDecimal: DecimalNumber?, constantInt: Int64?
+  init(_ generic: OrderingNode, lhs: VariableFieldNode, rhsField: VariableFieldNode?, constant: Value?) {
+    self.generic = generic; self.lhs = lhs; self.rhsField = rhsField; self.constant = constant
+    if case .timestamp(let t)? = constant { constantTimestamp = t } else { constantTimestamp = nil }
+    if case .decimal(let d)? = constant { constantDecimal = d } else { constantDecimal = nil }
+    if case .int(let i)? = constant { constantInt = i } else { constantInt = nil }
+  }
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+
+  /// The right side's timestamp, decimal or int, read in place (POD payloads copy no references).
+  @inline(__always)
+  func rightTimestamp(_ a: Activation) -> Timestamp? {
+    if let constantTimestamp { return constantTimestamp }
+    if let r = rhsField, a.ready[r.variable], case .object(let o) = a.values[r.variable], o.type === r.type,
+      case .timestamp(let t)? = o.fields[r.slot] { return t }
+    return nil
+  }
+  @inline(__always)
+  func rightDecimal(_ a: Activation) -> DecimalNumber? {
+    if let constantDecimal { return constantDecimal }
+    if let r = rhsField, a.ready[r.variable], case .object(let o) = a.values[r.variable], o.type === r.type,
+      case .decimal(let d)? = o.fields[r.slot] { return d }
+    return nil
+  }
+  @inline(__always)
+  func rightInt(_ a: Activation) -> Int64? {
+    if let constantInt { return constantInt }
+    if let r = rhsField, a.ready[r.variable], case .object(let o) = a.values[r.variable], o.type === r.type,
+      case .int(let i)? = o.fields[r.slot] { return i }
+    return nil
+  }
+
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    if a.ready[lhs.variable], case .object(let l) = a.values[lhs.variable], l.type === lhs.type {
+      switch l.fields[lhs.slot] {
+      case .timestamp(let x)?:
+        if let y = rightTimestamp(a) { return generic.test(x < y ? -1 : (x == y ? 0 : 1)) }
+      case .decimal(let x)?:
+        if let y = rightDecimal(a) { return generic.test(x < y ? -1 : (x == y ? 0 : 1)) }
+      case .int(let x)?:
+        if let y = rightInt(a) { return generic.test(x < y ? -1 : (x == y ? 0 : 1)) }
+      default: break
+      }
+    }
+    return try generic.evalBool(a)
+  }
+}
+
 /// Byte equality of two strings (CEL compares code points; no Unicode normalization).
 @inline(__always)
 func utf8Equal(_ a: String, _ b: String) -> Bool {
-  var a = a, b = b
-  return a.withUTF8 { pa in b.withUTF8 { pb in pa.count == pb.count && (pa.count == 0 || memcmpEqual(pa, pb)) } }
+  let (x, y) = (a.utf8, b.utf8)
+  guard x.count == y.count else { return false }
+  // Native strings expose their bytes without copying; compare them directly.
+  if let equal = x.withContiguousStorageIfAvailable({ pa in
+    y.withContiguousStorageIfAvailable { pb in pa.count == 0 || memcmpEqual(pa, pb) }
+  }), let equal {
+    return equal
+  }
+  return x.elementsEqual(y)
 }
 
 @inline(__always)

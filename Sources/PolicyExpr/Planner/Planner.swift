@@ -149,6 +149,9 @@ struct Planner {
       return ErrorNode(EvalError(.noMatchingOverload, "no such function '\(name)' with \(xs.count) arguments", node: id))
     }
     if xs.count == 2, name == "_==_" || name == "_!=_" {
+      if let l = xs[0] as? VariableFieldNode, let r = xs[1] as? VariableFieldNode {
+        return FieldEqualityNode(l, r, negate: name == "_!=_")
+      }
       return fold(EqualityNode(xs[0], xs[1], negate: name == "_!=_"), xs)
     }
     let orderings: [String: OrderingNode.Op] = ["_<_": .lt, "_<=_": .le, "_>_": .gt, "_>=_": .ge]
@@ -160,7 +163,12 @@ struct Planner {
         let dispatch = DispatchNode(name: name, overloads: candidates, args: [ConstNode(.null), ConstNode(.null)], id: id)
         fallback = { x, y throws(EvalError) in try dispatch.call([x, y]) }
       }
-      return fold(OrderingNode(op, xs[0], xs[1], fallback: fallback, id: id), xs)
+      let ordering = OrderingNode(op, xs[0], xs[1], fallback: fallback, id: id)
+      if let l = xs[0] as? VariableFieldNode {
+        let r = xs[1] as? VariableFieldNode, c = (xs[1] as? ConstNode)?.value
+        if r != nil || c != nil { return FieldOrderingNode(ordering, lhs: l, rhsField: r, constant: c) }
+      }
+      return fold(ordering, xs)
     }
     var node: any Interpretable
     if candidates.count == 1 {
