@@ -79,6 +79,7 @@ public final class ObjectType: Sendable, Hashable, CustomStringConvertible {
 
   /// One declared field.
   public struct Field: Sendable, Hashable {
+    /// The name.
     public var name: String
     /// The field's type. Recursive object types are not supported (schemas are trees).
     public var type: CELType
@@ -86,6 +87,7 @@ public final class ObjectType: Sendable, Hashable, CustomStringConvertible {
     public var optional: Bool
     /// For `string` fields with an enumeration, the allowed values.
     public var allowed: [String]?
+    /// Creates a value from its parts.
     public init(name: String, type: CELType, optional: Bool = false, allowed: [String]? = nil) {
       self.name = name; self.type = type; self.optional = optional; self.allowed = allowed
     }

@@ -31,7 +31,9 @@ public struct Environment: Sendable {
 
   /// A declared variable.
   public struct Variable: Sendable {
+    /// The name.
     public var name: String
+    /// The declared type.
     public var type: CELType
     /// A value known at compile time (a policy constant); references to it are folded.
     public var constant: Value?

@@ -58,8 +58,11 @@ public struct Expr: Sendable, Hashable {
   public struct MapEntry: Sendable, Hashable {
     /// The entry's id (for duplicate-key errors).
     public var id: NodeID
+    /// The key expression.
     public var key: Expr
+    /// The value.
     public var value: Expr
+    /// Creates a value from its parts.
     public init(id: NodeID, key: Expr, value: Expr) { self.id = id; self.key = key; self.value = value }
   }
 
@@ -68,14 +71,23 @@ public struct Expr: Sendable, Hashable {
   /// For a list, `iterVar` is the element (or the index when `iterVar2` is set, which is then the
   /// element); for a map, `iterVar` is the key (and `iterVar2` the value).
   public struct Comprehension: Sendable, Hashable {
+    /// The iteration variable.
     public var iterVar: String
+    /// The second iteration variable (index or value), for two-variable macros.
     public var iterVar2: String?
+    /// The list or map iterated over.
     public var iterRange: Expr
+    /// The accumulator variable.
     public var accuVar: String
+    /// The accumulator's initial value.
     public var accuInit: Expr
+    /// Evaluated before each step; the loop stops when false.
     public var loopCondition: Expr
+    /// The accumulator's next value.
     public var loopStep: Expr
+    /// The result.
     public var result: Expr
+    /// Creates a value from its parts.
     public init(
       iterVar: String, iterVar2: String? = nil, iterRange: Expr, accuVar: String, accuInit: Expr,
       loopCondition: Expr, loopStep: Expr, result: Expr

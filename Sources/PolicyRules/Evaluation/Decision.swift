@@ -44,8 +44,11 @@ public struct Decision: Sendable {
 
   /// An alert that fired.
   public struct FiredAlert: Sendable, Hashable {
+    /// The id from the policy.
     public var id: String
+    /// How urgent it is.
     public var severity: String
+    /// The message (with `${}` placeholders).
     public var message: String
   }
 
@@ -93,9 +96,11 @@ public struct Trace: Sendable {
 
   /// A check's status and the values its comparison saw.
   public struct CheckTrace: Sendable {
+    /// The id from the policy.
     public var id: String
     /// `passed`, `failed`, `skipped` (its `when` was false) or `error`.
     public var status: String
+    /// The expression that computes it.
     public var expression: String
     /// Each compared operand: its source text and value (or error).
     public var values: [(text: String, value: TraceValue)]
@@ -103,25 +108,33 @@ public struct Trace: Sendable {
 
   /// Which rows of a table matched.
   public struct TableTrace: Sendable {
+    /// The id from the policy.
     public var id: String
     /// 1-based row numbers.
     public var matchedRows: [Int]
     /// Source lines of the matched rows.
     public var lines: [Int]
+    /// The result.
     public var result: TraceValue
   }
 
   /// Whether a rule fired.
   public struct RuleTrace: Sendable {
+    /// The id from the policy.
     public var id: String
+    /// Whether it fired.
     public var fired: Bool
+    /// The outputs it set, with their values.
     public var changes: [(output: String, value: TraceValue)]
   }
 
   /// Whether an alert fired, and the values its condition saw.
   public struct AlertTrace: Sendable {
+    /// The id from the policy.
     public var id: String
+    /// Whether it fired.
     public var fired: Bool
+    /// Each compared operand: its source text and value.
     public var values: [(text: String, value: TraceValue)]
   }
 }

@@ -58,9 +58,13 @@ public struct Policy: Sendable {
 
   /// A declared input field (possibly a nested record).
   public struct Field: Sendable {
+    /// The name.
     public var name: String
+    /// The declared type.
     public var type: FieldType
+    /// Whether the field may be absent.
     public var optional: Bool
+    /// Where it is declared in the policy file.
     public var range: SourceRange
   }
 
@@ -74,30 +78,43 @@ public struct Policy: Sendable {
 
   /// A constant: a name and a value typed from its YAML form.
   public struct Constant: Sendable {
+    /// The name.
     public var name: String
+    /// The value.
     public var value: Value
+    /// The declared type.
     public var type: CELType
+    /// Where it is declared in the policy file.
     public var range: SourceRange
   }
 
   /// A name bound to an expression (a `let` or an output).
   public struct Named: Sendable {
+    /// The name.
     public var name: String
+    /// The expression that computes it.
     public var expression: ExpressionSource
+    /// Where it is declared in the policy file.
     public var range: SourceRange
   }
 
   /// A file referenced by a policy (a model), relative to the policy's folder.
   public struct Reference: Sendable {
+    /// The id from the policy.
     public var id: String
+    /// The file path, relative to the policy file.
     public var path: String
+    /// Where it is declared in the policy file.
     public var range: SourceRange
   }
 
   /// A geofence.
   public struct Region: Sendable {
+    /// The id from the policy.
     public var id: String
+    /// The geometry.
     public var shape: Shape
+    /// Where it is declared in the policy file.
     public var range: SourceRange
     /// A region's geometry; coordinates are (longitude, latitude) in degrees, as in GeoJSON.
     public enum Shape: Sendable {
@@ -109,29 +126,45 @@ public struct Policy: Sendable {
 
   /// A precondition: approved only if `require` holds (when `when` holds).
   public struct Check: Sendable {
+    /// The id from the policy.
     public var id: String
+    /// The condition that must hold.
     public var require: ExpressionSource
+    /// The condition under which it applies.
     public var when: ExpressionSource?
+    /// The reason given when it fails or fires (with `${}` placeholders).
     public var reason: Template
+    /// Where it is declared in the policy file.
     public var range: SourceRange
   }
 
   /// A rule: when its condition holds it overrides outputs and may decline.
   public struct Rule: Sendable {
+    /// The id from the policy.
     public var id: String
+    /// The condition under which it applies.
     public var when: ExpressionSource
+    /// The outputs it overrides.
     public var set: [Named]
+    /// The reason given when it fails or fires (with `${}` placeholders).
     public var reason: Template?
+    /// The decline reason, when the rule declines.
     public var decline: Template?
+    /// Where it is declared in the policy file.
     public var range: SourceRange
   }
 
   /// An alert raised when its condition holds.
   public struct Alert: Sendable {
+    /// The id from the policy.
     public var id: String
+    /// The condition under which it applies.
     public var when: ExpressionSource
+    /// How urgent it is.
     public var severity: Severity
+    /// The message (with `${}` placeholders).
     public var message: Template
+    /// Where it is declared in the policy file.
     public var range: SourceRange
     /// How urgent an alert is.
     public enum Severity: String, Sendable, CaseIterable { case info, warning, critical }
@@ -139,27 +172,44 @@ public struct Policy: Sendable {
 
   /// A test case of the policy.
   public struct TestCase: Sendable {
+    /// The name.
     public var name: String
+    /// The evaluation time for the test, as RFC 3339 text.
     public var now: String?
+    /// The input document, as YAML.
     public var input: YAMLNode
+    /// The expected outcome.
     public var expectDecision: String?
+    /// The expected failed check and declining rule ids.
     public var expectFailed: [String]?
+    /// The expected output values.
     public var expectOutputs: [(name: String, node: YAMLNode)]
+    /// The expected alert ids.
     public var expectAlerts: [String]?
+    /// Where it is declared in the policy file.
     public var range: SourceRange
   }
 }
 
 /// A decision table as written.
 public struct DecisionTableSpec: Sendable {
+  /// The id from the policy.
   public var id: String
+  /// The hit policy.
   public var hit: HitPolicy
+  /// The column input expressions.
   public var inputs: [ExpressionSource]
+  /// The output columns (name and optional type).
   public var outputs: [(name: String, type: CELType?)]
+  /// The rows, each a list of cells.
   public var rows: [[YAMLNode]]
+  /// Where each row is in the file.
   public var rowRanges: [SourceRange]
+  /// The result when no row matches.
   public var defaults: [YAMLNode]?
+  /// Output values from highest to lowest priority (hit policy `priority`).
   public var priority: [YAMLNode]?
+  /// Where it is declared in the policy file.
   public var range: SourceRange
 
   /// The variable name expressions use for the table's result (`limit-multiplier` → `limit_multiplier`).

@@ -9,24 +9,35 @@ public struct DryRun {
 
   /// Options of a run.
   public struct Options: Sendable {
+    /// The evaluation time for the test, as RFC 3339 text.
     public var now: Timestamp?
+    /// Whether to build each decision's trace.
     public var explain = false
+    /// How results are written.
     public var format = OutputFormat.jsonl
+    /// Creates a value from its parts.
     public init() {}
   }
 
   /// What a run counted.
   public struct Summary: Sendable {
+    /// Decisions made.
     public var records = 0
+    /// Records that did not fit the input schema.
     public var badRecords = 0
+    /// Decisions by outcome.
     public var outcomes: [String: Int] = [:]
+    /// Decline reasons by check or rule id.
     public var reasons: [String: Int] = [:]
+    /// Alerts by id.
     public var alerts: [String: Int] = [:]
     /// Numeric output values by output name (for min / median / p90 / max).
     public var numeric: [String: [Double]] = [:]
     /// The largest number of decimal places seen per decimal output, so money prints as money.
     public var scales: [String: Int] = [:]
+    /// The numeric outputs, in declaration order.
     public var outputNames: [String] = []
+    /// Wall time of the run.
     public var seconds = 0.0
 
     mutating func add(_ d: Decision) {

@@ -7,11 +7,15 @@ public struct PolicyDiff {
   public struct Report: Sendable {
     /// Counts of (old outcome → new outcome).
     public var transitions: [String: Int] = [:]
+    /// Decisions made.
     public var records = 0
+    /// Records whose decision, reasons or outputs changed.
     public var changedRecords = 0
+    /// Records that did not fit the input schema.
     public var badRecords = 0
     /// Checks or rules that fail in the new version but not the old, and the reverse, by id.
     public var newlyFailing: [String: Int] = [:]
+    /// Checks and rules failing only in the old version, with counts.
     public var noLongerFailing: [String: Int] = [:]
     /// Table results that changed, by table id.
     public var tableChanges: [String: Int] = [:]

@@ -18,9 +18,13 @@ public struct PolicyTestRunner {
   /// Elements no test reached: checks that never failed, rows never matched, rules never fired,
   /// alerts never raised.
   public struct Coverage: Sendable {
+    /// Checks that never failed in any test.
     public var uncoveredChecks: [String] = []
+    /// Table rows never matched.
     public var uncoveredRows: [String] = []
+    /// Rules that never fired.
     public var uncoveredRules: [String] = []
+    /// Alerts never raised.
     public var uncoveredAlerts: [String] = []
     /// Whether every element was reached.
     public var isComplete: Bool { uncoveredChecks.isEmpty && uncoveredRows.isEmpty && uncoveredRules.isEmpty && uncoveredAlerts.isEmpty }
