@@ -48,7 +48,10 @@ final class NumericBandsTests: XCTestCase {
     let (policy, _) = PolicyLoader.load(SourceFile(path: "bands.yaml", text: Self.policy))
     let p = try XCTUnwrap(policy)
     func rows(_ x: Double) throws -> [Int64] {
-      guard case .success(let input) = p.decodeInput(Array(#"{"m": {"x": \#(x)}}"#.utf8)) else { throw XCTSkip("decode") }
+      guard case .success(let input) = p.decodeInput(Array(#"{"m": {"x": \#(x)}}"#.utf8)) else {
+        XCTFail("the input for \(x) does not decode")
+        return []
+      }
       guard case .list(let xs)? = p.decide(input).output("rows") else { return [] }
       return xs.compactMap { if case .int(let i) = $0 { return i } else { return nil } }
     }
