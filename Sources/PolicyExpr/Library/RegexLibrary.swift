@@ -7,10 +7,24 @@ public enum RegexLibrary {
   /// The declarations of this library.
   public static let functions: [FunctionDecl] = [
     FunctionDecl("matches", [
-      .binary("matches", .string, .string, .bool, matches),
-      .method("matches_string", .string, .string, .bool, matches),
+      planTimeCompiled(.binary("matches", .string, .string, .bool, matches)),
+      planTimeCompiled(.method("matches_string", .string, .string, .bool, matches)),
     ]),
   ]
+
+  /// The overload with a specializer that compiles a constant pattern once, when the expression is
+  /// planned (an invalid constant pattern is left to fail at evaluation, with its message).
+  static func planTimeCompiled(_ overload: Overload) -> Overload {
+    var o = overload
+    o.specializer = { constants in
+      guard constants.count == 2, case .string(let source)? = constants[1],
+        let pattern = try? RegexPattern.compiled(source)
+      else { return nil }
+      let match = matcher(pattern)
+      return .binary { s, _ throws(EvalError) in try match(s) }
+    }
+    return o
+  }
 
   /// `matches(s, re)`: whether `re` matches a substring of `s`.
   @Sendable static func matches(_ s: Value, _ re: Value) throws(EvalError) -> Value {

@@ -88,3 +88,22 @@ final class RegexTests: XCTestCase {
     }
   }
 }
+
+final class RegexPlanningTests: XCTestCase {
+  /// A constant pattern is compiled when the expression is planned; a variable one at evaluation.
+  func testConstantPatternsAreCompiledAtPlanTime() throws {
+    let overloads = try XCTUnwrap(RegexLibrary.functions.first?.overloads)
+    for o in overloads {
+      XCTAssertNotNil(o.specializer?([nil, .string("^a+$")]), o.id)
+      XCTAssertNil(o.specializer?([nil, .string("(")]), "an invalid pattern is left to fail at evaluation")
+      XCTAssertNil(o.specializer?([nil, nil]), "a variable pattern cannot be compiled ahead")
+    }
+    var env = Environment()
+    env.declare("s", .string)
+    env.declare("p", .string)
+    let (program, _) = Compiler(environment: env).compile("s.matches('^a+$') && !matches(s, p)")
+    let p = try XCTUnwrap(program)
+    XCTAssertEqual(try p.evaluate(["s": .string("aaa"), "p": .string("b")], in: env).debugText, "true")
+    XCTAssertEqual(try p.evaluate(["s": .string("aab"), "p": .string("b")], in: env).debugText, "false")
+  }
+}
