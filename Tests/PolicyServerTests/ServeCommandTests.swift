@@ -58,11 +58,46 @@ final class ServeCommandTests: XCTestCase {
     }
     XCTAssertTrue(reloaded, "SIGHUP reloads the folder")
 
+    // A few more decisions for the log, then a clean stop.
+    let lines = try String(contentsOf: Self.root.appendingPathComponent("examples/receivables.jsonl"), encoding: .utf8)
+      .split(separator: "\n").prefix(40)
+    for line in lines { XCTAssertEqual(client.request("POST", "/v1/decisions/receivable-financing", body: Array(line.utf8))?.status, 200) }
     kill(process.processIdentifier, SIGTERM)
     process.waitUntilExit()
     XCTAssertEqual(process.terminationStatus, 0)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     XCTAssertTrue(stderr.contains("shutting down"), stderr)
+
+    // `proviso log` shows every answered decision; `proviso replay` compares a stricter version.
+    let log = work.appendingPathComponent("log.sqlite").path
+    let logged = try Self.run(["log", "--log", log])
+    XCTAssertEqual(logged.status, 0)
+    XCTAssertEqual(logged.out.split(separator: "\n").count, 41, "one decision before the reload and 40 after")
+    let stricter = work.appendingPathComponent("stricter.yaml")
+    try source.replacingOccurrences(of: "min_days_to_maturity: 15", with: "min_days_to_maturity: 30")
+      .write(to: stricter, atomically: true, encoding: .utf8)
+    let replay = try Self.run(["replay", "--log", log, "--policy", stricter.path])
+    XCTAssertEqual(replay.status, 0, replay.err)
+    XCTAssertTrue(replay.out.contains("replay of 41 logged decisions"), replay.out)
+    XCTAssertTrue(replay.out.contains("approved -> declined"), replay.out)
+    XCTAssertTrue(replay.out.contains("now failing minimum-maturity"), replay.out)
+  }
+
+  /// Runs the CLI to completion and returns its exit status and output.
+  static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("proviso-out-\(UUID().uuidString)")
+    let err = FileManager.default.temporaryDirectory.appendingPathComponent("proviso-err-\(UUID().uuidString)")
+    XCTAssertTrue(FileManager.default.createFile(atPath: out.path, contents: nil))
+    XCTAssertTrue(FileManager.default.createFile(atPath: err.path, contents: nil))
+    defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    try process.run()
+    process.waitUntilExit()
+    return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
   }
 
   static func sha256(_ text: String) -> String { SHA256.hex(Array(text.utf8)) }
