@@ -109,7 +109,7 @@ public final class MapValue: Sendable {
 
   /// The value for a string key.
   public func lookup(string key: String) -> Value? {
-    guard let i = index[.string(key)] else { return nil }
+    guard let i = index[.string(CodePoints(key))] else { return nil }
     return values[i]
   }
 
@@ -125,7 +125,7 @@ enum MapKey: Hashable, Sendable {
   case bool(Bool)
   case int(Int64)
   case uint(UInt64)
-  case string(String)
+  case string(CodePoints)
 
   /// The key for a value stored in a map (doubles are not valid keys).
   init?(_ v: Value) {
@@ -133,7 +133,7 @@ enum MapKey: Hashable, Sendable {
     case .bool(let b): self = .bool(b)
     case .int(let i): self = .int(i)
     case .uint(let u): self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .uint(u)
-    case .string(let s): self = .string(s)
+    case .string(let s): self = .string(CodePoints(s))
     default: return nil
     }
   }
@@ -156,6 +156,18 @@ enum MapKey: Hashable, Sendable {
       return
     }
     self.init(v)
+  }
+}
+
+/// A string compared and hashed by its UTF-8 bytes: CEL map keys do not normalize Unicode, so
+/// `"é"` (one code point) and `"e\u{301}"` (two) are different keys, unlike Swift's `String ==`.
+struct CodePoints: Hashable, Sendable {
+  let string: String
+  init(_ string: String) { self.string = string }
+  static func == (a: CodePoints, b: CodePoints) -> Bool { utf8Equal(a.string, b.string) }
+  func hash(into h: inout Hasher) {
+    var s = string
+    s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
   }
 }
 

@@ -85,3 +85,12 @@ final class ExprRegressionTests: XCTestCase {
     XCTAssertLessThan(Date().timeIntervalSince(start), 1.0, "xs.map(x, x) over 40,000 elements")
   }
 }
+
+final class MapKeyNormalizationTests: XCTestCase {
+  /// Map keys compare by code points, as CEL strings do: two spellings of "é" are two keys.
+  func testMapKeysAreNotUnicodeNormalized() {
+    XCTAssertEqual(EvaluationSupport.outcome("{'Am\\u00E9lie': 1, 'Ame\\u0301lie': 2}['Ame\\u0301lie']"), "2")
+    XCTAssertEqual(EvaluationSupport.outcome("{'Am\\u00E9lie': 1}.size()"), "1")
+    XCTAssertEqual(EvaluationSupport.outcome("'Ame\\u0301lie' in {'Am\\u00E9lie': 1}"), "false")
+  }
+}
