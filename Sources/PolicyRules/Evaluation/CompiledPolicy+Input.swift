@@ -68,18 +68,9 @@ extension YAMLNode {
   }
 
   static func quote(_ s: String, into out: inout String) {
-    out += "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    out += "\""
+    var w = JSONWriter(capacity: s.utf8.count + 2)
+    w.writeString(s)
+    out += String(decoding: w.bytes, as: UTF8.self)
   }
+
 }

@@ -99,7 +99,7 @@ enum CSVRecords {
       out += "{"
       for (i, k) in keys.enumerated() {
         if i > 0 { out += "," }
-        out += "\"" + k.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\":"
+        out += CSVRecords.jsonScalar(k, .string) + ":"
         children[k]!.write(into: &out)
       }
       out += "}"
@@ -126,18 +126,9 @@ enum CSVRecords {
       if (try? JSONReader.parse(cell)) != nil { return cell }
     default: break
     }
-    var out = ""
-    for u in cell.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default: if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    return "\"" + out + "\""
+    var w = JSONWriter(capacity: cell.utf8.count + 2)
+    w.writeString(cell)
+    return String(decoding: w.bytes, as: UTF8.self)
   }
 
   struct Row { var line: Int; var cells: [String] }
