@@ -2,8 +2,8 @@
 /// as risk-band and tier tables are: each cell is stored as an interval of two doubles, and a row
 /// matches by plain comparisons, with no value boxing or dispatch per cell.
 ///
-/// Used only when every column value of an evaluation is a double; otherwise the table's general
-/// cell tests run (they give the same answers).
+/// Used when every column value of an evaluation is a double (or an int a double holds exactly);
+/// otherwise the table's general cell tests run on the same values (they give the same answers).
 struct NumericBands: Sendable {
   /// Per cell, row-major: low and high bounds (±infinity when open-ended) and whether each is closed.
   let low: [Double], high: [Double]

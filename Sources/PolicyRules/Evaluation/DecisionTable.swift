@@ -201,28 +201,7 @@ enum OutputCell: Sendable {
 extension DecisionTable {
   /// Evaluates the table; `matched` receives the 0-based indices of matching rows (for the trace).
   public func evaluate(_ a: Activation, matched: inout [Int]) throws(EvalError) -> Value {
-    if let bands, inputs.count <= 8 {
-      // Bands over doubles: read the columns as doubles and compare, no per-cell dispatch.
-      var x: (Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0)
-      var allDoubles = true
-      try withUnsafeMutableBytes(of: &x) { (raw) throws(EvalError) in
-        let xs = raw.bindMemory(to: Double.self)
-        for (c, e) in inputs.enumerated() {
-          guard case .double(let d) = try e.program.evaluate(a), !d.isNaN else { allDoubles = false; return }
-          xs[c] = d
-        }
-        guard allDoubles else { return }
-        let width = self.width
-        rowLoop: for r in 0..<rows.count {
-          for c in 0..<width where !bands.accepts(r &* width &+ c, xs[c]) { continue rowLoop }
-          matched.append(r)
-          if hit == .first { break }
-        }
-      }
-      if allDoubles { return try combine(matched, a) }
-      matched.removeAll()
-    }
-    // The column values live on the stack for the duration of the match: no allocation per call.
+    // The column values are computed once and live on the stack: no allocation per call.
     let result: Result<Void, EvalError> = withUnsafeTemporaryAllocation(of: Value.self, capacity: max(1, inputs.count)) { values in
       var initialized = 0
       defer { values.baseAddress!.deinitialize(count: initialized) }
@@ -231,7 +210,8 @@ extension DecisionTable {
           (values.baseAddress! + initialized).initialize(to: try e.program.evaluate(a))
           initialized += 1
         }
-        try match(UnsafeBufferPointer(values), a, &matched)
+        let columns = UnsafeBufferPointer(values)
+        if bands.map({ matchBands($0, columns, &matched) }) != true { try match(columns, a, &matched) }
         return .success(())
       } catch {
         return .failure(error)
@@ -239,6 +219,30 @@ extension DecisionTable {
     }
     if case .failure(let error) = result { throw error }
     return try combine(matched, a)
+  }
+
+  /// Matches double bands by plain comparisons; `false` (matching nothing) when a column value is
+  /// not a number a double represents exactly, so the general cell tests decide instead.
+  func matchBands(_ bands: NumericBands, _ columns: UnsafeBufferPointer<Value>, _ matched: inout [Int]) -> Bool {
+    guard columns.count <= 8 else { return false }
+    var x: (Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0)
+    return withUnsafeMutableBytes(of: &x) { raw in
+      let xs = raw.bindMemory(to: Double.self)
+      for c in 0..<columns.count {
+        switch columns[c] {
+        case .double(let d) where !d.isNaN: xs[c] = d
+        case .int(let i) where i.magnitude < 1 << 53: xs[c] = Double(i)
+        default: return false
+        }
+      }
+      let width = self.width
+      rowLoop: for r in 0..<rows.count {
+        for c in 0..<width where !bands.accepts(r &* width &+ c, xs[c]) { continue rowLoop }
+        matched.append(r)
+        if hit == .first { break }
+      }
+      return true
+    }
   }
 
   /// Tests every row against the column values; appends the matching rows (only the first under `first`).
