@@ -21,6 +21,18 @@ extension DecimalNumber {
     return try Self.wideSum(self, o)
   }
 
+  /// The exact sum, with the larger of the two scales, or `nil` when it needs more than 38 digits
+  /// (where ``adding(_:)`` would round fractional digits away or throw): for totals that must
+  /// never be rounded silently.
+  public func addingExactly(_ o: DecimalNumber) -> DecimalNumber? {
+    // `adding` keeps the larger scale exactly when the exact sum fits, and lowers it otherwise.
+    guard let sum = try? adding(o), sum.scale == Swift.max(scale, o.scale) else { return nil }
+    return sum
+  }
+
+  /// The exact difference, or `nil` when it needs more than 38 digits; see ``addingExactly(_:)``.
+  public func subtractingExactly(_ o: DecimalNumber) -> DecimalNumber? { addingExactly(o.negated) }
+
   /// The difference, with the larger of the two scales; see ``adding(_:)``.
   public func subtracting(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber {
     try adding(o.negated)
