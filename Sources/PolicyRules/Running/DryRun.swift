@@ -199,38 +199,46 @@ public enum OutputNumber: Sendable, Equatable {
 /// print as whole numbers when they are, else with 4 places. A column that holds a double as well
 /// as exact values is ordered as doubles (its statistics cannot be exact).
 public struct NumericColumn: Sendable {
-  /// The values in the order they came.
-  public private(set) var values: [OutputNumber] = []
+  /// The int and decimal values, exactly, in the order they came.
+  public private(set) var exact: [DecimalNumber] = []
+  /// The double values, in the order they came.
+  public private(set) var doubles: [Double] = []
   /// The most places of a decimal value, or `nil` before the first decimal.
   public private(set) var scale: Int? = nil
-  /// Whether a value is a double.
-  public private(set) var hasDouble = false
 
   /// An empty column.
   public init() {}
 
   /// The number of values.
-  public var count: Int { values.count }
+  public var count: Int { exact.count + doubles.count }
 
   /// Adds an output value when it is a number; decimals decide the places.
   mutating func append(_ v: Value) {
-    guard let x = OutputNumber(v) else { return }
-    values.append(x)
-    if case .decimal(let d) = v { scale = Swift.max(scale ?? 0, d.scale) }
-    if case .double = x { hasDouble = true }
+    switch OutputNumber(v) {
+    case .exact(let d)?:
+      exact.append(d)
+      if case .decimal = v { scale = Swift.max(scale ?? 0, d.scale) }
+    case .double(let d)?: doubles.append(d)
+    case nil: break
+    }
   }
 
   /// The values at the fractions `ps` (0 is the min, 1 the max) of the sorted column: the
   /// element at index ⌊p × (n − 1)⌋, never an interpolation, so exact values stay exact.
   public func quantiles(_ ps: [Double]) -> [OutputNumber] {
-    guard !values.isEmpty else { return [] }
-    let sorted: [OutputNumber]
-    if hasDouble {
-      sorted = values.sorted { $0.doubleValue < $1.doubleValue }
-    } else {
-      sorted = values.sorted { OutputNumber.compare($0, $1) < 0 }
+    let n = count
+    guard n > 0 else { return [] }
+    func index(_ p: Double) -> Int { min(n - 1, Int(p * Double(n - 1))) }
+    if doubles.isEmpty {
+      let sorted = exact.sorted()
+      return ps.map { .exact(sorted[index($0)]) }
     }
-    return ps.map { sorted[min(sorted.count - 1, Int($0 * Double(sorted.count - 1)))] }
+    if exact.isEmpty {
+      let sorted = doubles.sorted()
+      return ps.map { .double(sorted[index($0)]) }
+    }
+    let sorted = (exact.map(OutputNumber.exact) + doubles.map(OutputNumber.double)).sorted { $0.doubleValue < $1.doubleValue }
+    return ps.map { sorted[index($0)] }
   }
 
   /// A value as the summary prints it.

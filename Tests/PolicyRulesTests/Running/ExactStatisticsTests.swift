@@ -94,4 +94,18 @@ final class ExactStatisticsTests: XCTestCase {
     XCTAssertEqual(diff("app.fee", "app.fee * 2", records),
                    "  fee: 2 changed (2 up, 0 down), mean shift overflow (the sum of the changes needs more than 38 digits)")
   }
+  /// A column that mixes doubles with exact values is ordered as doubles; exact values still
+  /// print exactly, at the decimals' places.
+  func testMixedColumn() {
+    var column = NumericColumn()
+    for v: Value in [.int(3), .double(2.5), .decimal(DecimalNumber(parsing: "1.50")!), .string("x"), .double(.nan)] {
+      column.append(v)
+    }
+    XCTAssertEqual(column.count, 3)
+    XCTAssertEqual(column.quantiles([0, 0.5, 1]).map(column.text), ["1.50", "2.50", "3.00"])
+    var ints = NumericColumn()
+    for i in [Int64.max, Int64.min, 9_007_199_254_740_993] { ints.append(.int(i)) }
+    ints.append(.uint(UInt64.max))
+    XCTAssertEqual(ints.quantiles([0, 0.5, 1]).map(ints.text), ["-9223372036854775808", "9007199254740993", "18446744073709551615"])
+  }
 }
