@@ -94,6 +94,7 @@ final class ExactStatisticsTests: XCTestCase {
     XCTAssertEqual(diff("app.fee", "app.fee * 2", records),
                    "  fee: 2 changed (2 up, 0 down), mean shift overflow (the sum of the changes needs more than 38 digits)")
   }
+
   /// A column that mixes doubles with exact values is ordered as doubles; exact values still
   /// print exactly, at the decimals' places.
   func testMixedColumn() {
