@@ -139,4 +139,29 @@ final class DependencyOrderTests: XCTestCase {
          |               ^~~~
       """)
   }
+
+  /// `?` is a table's own hidden variable: outside its cells the name `_` refers to nothing.
+  func testTheCellVariableIsNotVisibleOutsideCells() {
+    XCTAssertEqual(PolicyFixtures.rendered(Self.header + """
+      tables:
+        - id: t
+          hit: first
+          inputs: [r.x]
+          outputs: [v]
+          rows:
+            - ['? > 1', 1]
+            - ["-", =_]
+      outputs:
+        leak: _ == 1
+      """), """
+      policy.yaml:11:16: error[expr_check_error]: undeclared reference to '_'
+         |       - ["-", =_]
+         |                ^
+         = hint: did you mean 'r'?
+      policy.yaml:13:9: error[expr_check_error]: undeclared reference to '_'
+         |   leak: _ == 1
+         |         ^
+         = hint: did you mean 'r'?
+      """)
+  }
 }
