@@ -111,7 +111,7 @@ extension PolicyCompiler {
       return literal(o, inputType: inputType, node: node).map { .compare(op, $0) }
     case .interval(let lo, let loClosed, let hi, let hiClosed, let text):
       guard let low = literal(lo, inputType: inputType, node: node), let high = literal(hi, inputType: inputType, node: node) else { return nil }
-      if let order = Value.compare(low, high), order > 0 {
+      if let order = CellSet.order(low, high), order > 0 {
         error(.policyTableError, "interval '\(text)' is empty: its low end is above its high end", node.range)
         return nil
       }

@@ -327,10 +327,12 @@ extension DecisionTable {
         switch hit {
         case .collectSum:
           acc = try CoreLibrary.add(current, v)
-        case .collectMin:
-          if let c = Value.compare(v, current), c < 0 { acc = v }
         default:
-          if let c = Value.compare(v, current), c > 0 { acc = v }
+          // The language's ordering; outputs it cannot order (NaN, mixed kinds) fail the table.
+          guard case .ordered(let c) = Value.order(v, current) else {
+            throw EvalError(.invalidArgument, "table '\(id)' cannot order its outputs \(v.debugText) and \(current.debugText) for \(hit.rawValue)")
+          }
+          if hit == .collectMin ? c < 0 : c > 0 { acc = v }
         }
       }
       if let acc { return acc }
