@@ -53,24 +53,28 @@ final class ReentrancyTests: XCTestCase {
         first: r.ys.map(y, y * 100).size()
         second: r.ys.filter(y, y > 0).size() + first
       outputs:
-        shifted: r.ys.map(x, x + second)
+        shifted: r.ys.map(x, second + x)
       """, #"{"r": {"xs": [], "ys": [4, 5], "tags": []}}"#), "approved; outputs: shifted=[8, 9]")
   }
 
-  /// Lets forced inside every macro, with the let's loop in each position.
+  /// A let forced inside every macro, each read before the loop's own variable (each let is
+  /// computed once per decision, so each macro has its own).
   func testLetsInsideEveryMacro() {
     XCTAssertEqual(decide("""
       let:
-        two: r.ys.map(y, y).size()
-        has_b: r.tags.exists(t, t == "b")
-        one_a: r.tags.exists_one(t, t == "a")
+        a1: r.ys.map(y, y).size()
+        a2: r.ys.filter(y, y > 0).size()
+        a3: 'r.ys.exists(y, y == 2) ? 2 : 0'
+        a4: 'r.ys.all(y, y > 0) ? 2 : 0'
+        a5: r.tags.map(t, t).size()
+        a6: r.xs.filter(z, z > 5).size()
       outputs:
-        all_of: r.xs.all(x, x > two && has_b)
-        exists_of: r.xs.exists(x, x == two + 4 && one_a)
-        one_of: r.xs.exists_one(x, x == two + 5)
-        map_of: r.xs.map(x, x * two)
-        filter_of: r.xs.filter(x, x > two + 3 && has_b)
-        nested: r.xs.map(x, r.ys.map(y, x * 10 + y + two))
+        all_of: r.xs.all(x, a1 < x)
+        exists_of: r.xs.exists(x, a2 + 3 == x)
+        one_of: r.xs.exists_one(x, a3 + 3 == x)
+        map_of: r.xs.map(x, a4 * x)
+        filter_of: r.xs.filter(x, a5 + 3 < x)
+        nested: r.xs.map(x, r.ys.map(y, a6 + x * 10 + y))
       """), "approved; outputs: all_of=true, exists_of=true, one_of=true, map_of=[10, 12, 14], filter_of=[6, 7], "
         + "nested=[[53, 54], [63, 64], [73, 74]]")
   }
@@ -149,9 +153,14 @@ final class ReentrancyTests: XCTestCase {
       """), "approved; outputs: limit=7; alerts: at_limit[warning] limit 7")
   }
 
-  /// Outputs using outputs, each with a loop.
+  /// Outputs using outputs, each with a loop, first needed by a check's loop (checks run before
+  /// the outputs are listed, so the check forces the whole chain).
   func testOutputsUsingOutputs() {
     XCTAssertEqual(decide("""
+      checks:
+        - id: uses-outputs
+          require: r.ys.map(x, sums[0] + x) == [4, 5]
+          reason: sums were disturbed
       outputs:
         doubled: r.xs.map(x, x * 2)
         sums: r.ys.map(x, doubled.filter(y, y > 10).size() + x)
