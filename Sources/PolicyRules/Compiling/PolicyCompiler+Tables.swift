@@ -11,7 +11,7 @@ extension PolicyCompiler {
     var rows: [[CellTest]] = []
     var outputs: [[OutputCell]] = []
     var outputTypes: [CELType?] = spec.outputs.map(\.type)
-    for (r, cells) in spec.rows.enumerated() {
+    for cells in spec.rows {
       var tests: [CellTest] = []
       for (c, cell) in cells.prefix(spec.inputs.count).enumerated() {
         let inputType = c < inputs.count ? inputs[c].program.resultType : .dyn
