@@ -28,10 +28,11 @@ public enum CoreLibrary {
 
   static func orderingOverloads(_ name: String, _ id: String, _ test: @escaping @Sendable (Int) -> Bool) -> FunctionDecl {
     let f: @Sendable (Value, Value) throws(EvalError) -> Value = { a, b throws(EvalError) in
-      if let c = Value.compare(a, b) { return .bool(test(c)) }
-      if case .double(let x) = a, x.isNaN, Value.compareNumbers(b, b) != nil { return .bool(false) }
-      if case .double(let y) = b, y.isNaN, Value.compareNumbers(a, a) != nil { return .bool(false) }
-      throw .noOverload(name, a, b)
+      switch Value.order(a, b) {
+      case .ordered(let c): return .bool(test(c))
+      case .unordered: return .bool(false)
+      case .incomparable: throw .noOverload(name, a, b)
+      }
     }
     var overloads: [Overload] = []
     // Every numeric pair except decimal with double: money is never compared through a binary double.

@@ -102,6 +102,38 @@ extension Value {
     }
   }
 
+  /// The outcome of CEL's ordering operators (`<`, `<=`, `>`, `>=`) on two values.
+  public enum Order: Sendable, Equatable {
+    /// The sign of the comparison: -1, 0 or 1.
+    case ordered(Int)
+    /// A NaN is involved: every ordering operator is false, and none is an error.
+    case unordered
+    /// The language has no ordering for these kinds (a `no_such_overload` error): different
+    /// non-numeric kinds, or a decimal with a double (money is never compared through a binary double).
+    case incomparable
+  }
+
+  /// How CEL's ordering operators order `a` and `b` at run time: the one ordering of the language,
+  /// used by the operators and by decision-table cells alike.
+  public static func order(_ a: Value, _ b: Value) -> Order {
+    switch (a, b) {
+    case (.decimal, .double), (.double, .decimal): return .incomparable
+    default: break
+    }
+    if let c = compare(a, b) { return .ordered(c) }
+    if case .double(let x) = a, x.isNaN, b.isNumber { return .unordered }
+    if case .double(let y) = b, y.isNaN, a.isNumber { return .unordered }
+    return .incomparable
+  }
+
+  /// Whether the value is an int, uint, double or decimal.
+  var isNumber: Bool {
+    switch self {
+    case .int, .uint, .double, .decimal: true
+    default: false
+    }
+  }
+
   /// A short rendering for error messages (`"abc"`, `12`, `list`).
   public var debugText: String {
     switch self {

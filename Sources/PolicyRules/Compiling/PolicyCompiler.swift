@@ -9,7 +9,9 @@ public struct PolicyCompiler {
   let policy: Policy
   var env: Environment
   var diagnostics: [Diagnostic] = []
-  var maxLocals = 0
+  /// Comprehension local slots given out so far: every program's window starts where the
+  /// previous one's ends (see ``assignWindow(_:)``), and a decision's activation has this many.
+  var localSlots = 0
   /// Slots of lazily computed values: lets, tables, outputs.
   var lazySlots: [Int: LazyValue] = [:]
   let directory: URL
@@ -31,13 +33,23 @@ public struct PolicyCompiler {
     let (program, ds) = Compiler(environment: env).compile(source.text)
     diagnostics += ds.map { $0.located(in: policy.file, mapping: source.mapping) }
     guard let program else { return nil }
-    maxLocals = max(maxLocals, program.localCount)
-    if source.text.contains("forest.") { validateModelCalls(CompiledExpression(program: program, source: source), models: models) }
+    let compiled = CompiledExpression(program: program, source: source, window: assignWindow(program))
+    if source.text.contains("forest.") { validateModelCalls(compiled, models: models) }
     if let expected, !Self.accepts(expected, program.resultType) {
       error(.policyExpressionType, "\(what) must be \(expected), found '\(program.resultType)'", source.mapping.fileRange(SourceRange(start: 0, end: Int32(source.text.utf8.count))))
       return nil
     }
-    return CompiledExpression(program: program, source: source)
+    return compiled
+  }
+
+  /// Gives `program` a window of comprehension locals of its own: no other program of the policy
+  /// uses its slots, so evaluating one program while another is suspended (a `let` computed on
+  /// first use inside a loop, a table forced from another table's cell) cannot disturb it. A
+  /// program without comprehensions needs no slots and gets window 0.
+  mutating func assignWindow(_ program: Program) -> Int {
+    guard program.localCount > 0 else { return 0 }
+    defer { localSlots += program.localCount }
+    return localSlots
   }
 
   static func accepts(_ expected: CELType, _ actual: CELType) -> Bool {
@@ -83,7 +95,6 @@ public struct PolicyCompiler {
     var inputSlots: [Int] = []
     for f in inputType.fields { inputSlots.append(env.declare(f.name, f.type)) }
     for c in policy.constants { env.declare(c.name, c.type, constant: c.value) }
-    let cellSlot = env.declare("_", .dyn)
 
     var modelHashes: [(String, String)] = []
     models = loadModels(&modelHashes)
@@ -102,7 +113,7 @@ public struct PolicyCompiler {
         let slot = env.declare(n.name, e.program.resultType)
         lets[slot] = e
       case .table(let spec):
-        guard let t = compileTable(spec, cellSlot: cellSlot) else { env.declare(spec.variableName, .error); continue }
+        guard let t = compileTable(spec) else { env.declare(spec.variableName, .error); continue }
         let slot = env.declare(spec.variableName, t.resultType)
         tables.append(t.withSlot(slot))
       case .output(let n):
@@ -150,7 +161,7 @@ public struct PolicyCompiler {
     }
     let compiled = CompiledPolicy(
       policy: policy, version: version, modelHashes: modelHashes, environment: env, inputType: inputType, inputSlots: inputSlots,
-      localCount: maxLocals, lets: lets, tables: tables, outputs: outputs, checks: checks, rules: rules, alerts: alerts, cellSlot: cellSlot)
+      localCount: localSlots, lets: lets, tables: tables, outputs: outputs, checks: checks, rules: rules, alerts: alerts)
     return (compiled, diagnostics)
   }
 
@@ -163,7 +174,7 @@ public struct PolicyCompiler {
       let d = DecimalNumber(parsing: source.text.trimmingCharacters(in: .whitespaces))
     {
       let (p, _) = Compiler(environment: env).compile("decimal(\"\(d)\")")
-      if let p { return CompiledExpression(program: p, source: source) }
+      if let p { return CompiledExpression(program: p, source: source, window: assignWindow(p)) }
     }
     if !Self.accepts(outputType, t) && !(outputType == .decimal && t == .int) {
       error(.policyExpressionType, "\(what) is a \(t), but the output is a \(outputType)", source.range)
@@ -191,11 +202,11 @@ public struct PolicyCompiler {
       case .call(let f, nil, let args) where ["_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in"].contains(f):
         for a in args {
           if case .literal = a.kind { continue }
-          out.append(Operand(text: text(a), program: compiler.plan(checked, node: a, localCount: e.program.localCount)))
+          out.append(Operand(text: text(a), program: compiler.plan(checked, node: a, localCount: e.program.localCount), window: e.window))
         }
       case .literal: break
       default:
-        out.append(Operand(text: text(x), program: compiler.plan(checked, node: x, localCount: e.program.localCount)))
+        out.append(Operand(text: text(x), program: compiler.plan(checked, node: x, localCount: e.program.localCount), window: e.window))
       }
     }
     walk(checked.parsed.root)
