@@ -150,7 +150,8 @@ extension ForestLoader {
     }
     func expect(_ keys: Set<String>) throws(ForestError) {
       guard Set(parameters.keys) == keys else {
-        throw .unsupported("LightGBM objective '\(line)' needs exactly the parameters \(keys.sorted())")
+        let wanted = keys.isEmpty ? "no parameters" : "exactly the parameters " + keys.sorted().joined(separator: ", ")
+        throw .unsupported("LightGBM objective '\(line)' is supported with \(wanted)")
       }
       if let n = parameters["num_class"], n != Double(classCount) {
         throw .inconsistent("LightGBM objective '\(line)' does not match num_class \(classCount)")
