@@ -38,8 +38,11 @@ extension ForestLoader {
     }
     let classCount = try int("num_class", default: 1)
     let perIteration = try int("num_tree_per_iteration", default: classCount)
-    let featureCount = try int("max_feature_idx") + 1
-    guard featureCount > 0 else { throw .inconsistent("LightGBM model has max_feature_idx \(featureCount - 1)") }
+    let maxFeature = try int("max_feature_idx")
+    guard maxFeature >= 0, maxFeature < ForestLoader.maxFeatures else {
+      throw .unsupported("LightGBM model has max_feature_idx \(maxFeature) (at most \(ForestLoader.maxFeatures) features)")
+    }
+    let featureCount = maxFeature + 1
     var featureNames = (header["feature_names"] ?? "").split(separator: " ").map(String.init)
     if featureNames.isEmpty { featureNames = (0..<featureCount).map { "Column_\($0)" } }
     guard featureNames.count == featureCount else {

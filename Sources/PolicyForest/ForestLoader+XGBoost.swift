@@ -62,32 +62,14 @@ extension ForestLoader {
     }
     guard m.targetCount <= 1 else { throw .unsupported("multi-target XGBoost models are not supported") }
     guard m.featureCount > 0 else { throw .inconsistent("XGBoost model has num_feature 0") }
+    guard m.featureCount <= ForestLoader.maxFeatures else {
+      throw .unsupported("XGBoost model has num_feature \(m.featureCount) (at most \(ForestLoader.maxFeatures))")
+    }
     if m.featureNames.isEmpty { m.featureNames = (0..<m.featureCount).map { "f\($0)" } }
     guard m.featureNames.count == m.featureCount else {
       throw .inconsistent("XGBoost model has \(m.featureNames.count) feature names for num_feature \(m.featureCount)")
     }
-    let objective: Combiner.Objective
-    let kind: ForestKind
-    var groups = 1
-    var classes: [String] = []
-    switch m.objective {
-    case "binary:logistic":
-      objective = .logistic(scale: 1)
-      kind = .classifier
-      classes = ["0", "1"]
-    case "multi:softprob", "multi:softmax":
-      objective = .softmax
-      kind = .classifier
-      groups = m.classCount
-      guard groups >= 2 else { throw .inconsistent("XGBoost model '\(m.objective)' has num_class \(groups)") }
-      classes = (0..<groups).map(String.init)
-    case "reg:squarederror", "reg:linear":
-      objective = .identity
-      kind = .regressor
-    default:
-      throw .unsupported(
-        "XGBoost objective '\(m.objective)' is not supported (binary:logistic, multi:softprob, reg:squarederror)")
-    }
+    let (objective, kind, groups, classes) = try xgboostObjective(m)
     guard m.trees.count == m.treeInfo.count else {
       throw .inconsistent("XGBoost model has \(m.trees.count) trees but \(m.treeInfo.count) tree_info entries")
     }
@@ -105,9 +87,6 @@ extension ForestLoader {
       guard p > 0, p < 1 else { throw .inconsistent("XGBoost base_score \(p) is not a probability") }
       margins[0] = -logf(1.0 / p - 1.0)
     }
-    if let n = m.objectiveClassCount, n != m.classCount {
-      throw .inconsistent("XGBoost objective declares \(n) classes, learner_model_param \(m.classCount)")
-    }
     if let n = m.declaredTreeCount, n != m.trees.count {
       throw .inconsistent("XGBoost model declares num_trees \(n) but has \(m.trees.count) trees")
     }
@@ -121,6 +100,30 @@ extension ForestLoader {
         format: "xgboost-json", library: "xgboost", libraryVersion: m.version, estimator: m.objective, path: path),
       storage: builder.storage(treeGroups: m.treeInfo, groupCount: groups),
       combiner: .xgboost(objective, baseMargins: margins))
+  }
+
+  /// The transform, kind, output-group count and class labels of the supported objectives.
+  private static func xgboostObjective(_ m: XGBoostModel) throws(ForestError)
+    -> (Combiner.Objective, ForestKind, Int, [String])
+  {
+    switch m.objective {
+    case "binary:logistic":
+      return (.logistic(scale: 1), .classifier, 1, ["0", "1"])
+    case "multi:softprob", "multi:softmax":
+      let groups = m.classCount
+      guard groups >= 2, groups <= m.trees.count else {
+        throw .inconsistent("XGBoost model '\(m.objective)' has num_class \(groups) and \(m.trees.count) trees")
+      }
+      if let n = m.objectiveClassCount, n != groups {
+        throw .inconsistent("XGBoost objective declares \(n) classes, learner_model_param \(groups)")
+      }
+      return (.softmax, .classifier, groups, (0..<groups).map(String.init))
+    case "reg:squarederror", "reg:linear":
+      return (.identity, .regressor, 1, [])
+    default:
+      throw .unsupported(
+        "XGBoost objective '\(m.objective)' is not supported (binary:logistic, multi:softprob, reg:squarederror)")
+    }
   }
 
   private static func readLearner(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
@@ -203,6 +206,9 @@ extension ForestLoader {
       else { throw .inconsistent("XGBoost iteration_indptr does not cover the \(m.trees.count) trees in order") }
       starts = given
     } else if let parallel = m.parallelTrees, parallel >= 1 {
+      guard parallel <= m.trees.count else {
+        throw .inconsistent("XGBoost num_parallel_tree \(parallel) exceeds the \(m.trees.count) trees")
+      }
       let perRound = groups * parallel
       guard m.trees.count % perRound == 0 else {
         throw .inconsistent("XGBoost model has \(m.trees.count) trees, not a multiple of \(perRound) per round")
@@ -215,7 +221,7 @@ extension ForestLoader {
       return
     }
     guard let best = m.bestIteration else { return }
-    guard best + 1 < starts.count else {
+    guard best < starts.count - 1 else {
       throw .inconsistent("XGBoost best_iteration \(best) is beyond the model's \(starts.count - 1) rounds")
     }
     let end = Int(starts[best + 1])

@@ -48,6 +48,18 @@ final class ForestLoaderRefusalTests: XCTestCase {
       "LightGBM model was trained on pandas categorical columns [model_unsupported]")
   }
 
+  func testFeatureCountsAreBoundedBeforeAllocating() throws {
+    try assertRefused(
+      "lightgbm_binary/model.txt", [("max_feature_idx=4\n", "max_feature_idx=9223372036854775807\n")],
+      "LightGBM model has max_feature_idx 9223372036854775807 (at most 1048576 features) [model_unsupported]")
+    try assertRefused(
+      "xgboost_binary/model.json", [("\"num_feature\":\"5\"", "\"num_feature\":\"2000000\"")],
+      "XGBoost model has num_feature 2000000 (at most 1048576) [model_unsupported]")
+    try assertRefused(
+      "xgboost_early_stopping/model.json", [("\"best_iteration\":\"35\"", "\"best_iteration\":\"9223372036854775807\"")],
+      "XGBoost best_iteration 9223372036854775807 is beyond the model's 41 rounds [model_inconsistent]")
+  }
+
   func testLightGBMCategoricalSplitsAreRefused() throws {
     try assertRefused(
       "lightgbm_binary/model.txt", [("num_cat=0\n", "num_cat=1\n")],
