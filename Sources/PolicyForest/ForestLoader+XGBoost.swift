@@ -30,7 +30,7 @@ private struct XGBoostModel {
 
 /// Keys whose values do not change predictions: training statistics and parameters.
 private let xgboostIgnoredTreeKeys: Set<String> = [
-  "base_weights", "id", "loss_changes", "parents", "sum_hessian", "leaf_child_cnt",
+  "base_weights", "loss_changes", "parents", "sum_hessian", "leaf_child_cnt",
 ]
 
 extension ForestLoader {
@@ -310,6 +310,11 @@ extension ForestLoader {
       case "split_conditions": conditions = try r.readDoubleArray()
       case "default_left": defaultLeft = try r.readInt32Array()
       case "split_type": splitType = try r.readInt32Array()
+      case "id":  // XGBoost places each tree by its id; Proviso requires them in order
+        let id = try r.readDouble()
+        guard id == Double(index) else {
+          throw .inconsistent("XGBoost tree \(index) has id \(Int(exactly: id).map(String.init) ?? "\(id)")")
+        }
       case "categories", "categories_nodes", "categories_segments", "categories_sizes":
         if !(try r.readInt32Array()).isEmpty { throw .unsupported("XGBoost tree \(index) has categorical splits") }
       case "tree_param":

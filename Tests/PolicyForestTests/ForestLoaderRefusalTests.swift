@@ -166,6 +166,8 @@ final class ForestLoaderRefusalTests: XCTestCase {
       "xgboost_binary/model.json", [("\"reg_loss_param\":", "\"pseudo_huber_param\":{},\"reg_loss_param\":")],
       "XGBoost model has an unknown key 'pseudo_huber_param' in the objective [model_unsupported]")
     try assertRefused(
+      "xgboost_binary/model.json", [("\"id\":1,", "\"id\":2,")], "XGBoost tree 1 has id 2 [model_inconsistent]")
+    try assertRefused(
       "xgboost_binary/model.json", [("\"num_trees\":\"12\"", "\"num_trees\":\"13\"")],
       "XGBoost model declares num_trees 13 but has 12 trees [model_inconsistent]")
     try assertRefused(
