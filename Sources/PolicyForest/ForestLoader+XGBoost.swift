@@ -51,7 +51,10 @@ extension ForestLoader {
         var parts: [String] = []
         try r.beginArray()
         var f = true
-        while try r.nextElement(&f) { parts.append(String(Int(try r.readDouble()))) }
+        while try r.nextElement(&f) {
+          guard let part = Int(exactly: try r.readDouble()) else { throw .inconsistent("XGBoost model has a bad version") }
+          parts.append(String(part))
+        }
         m.version = parts.joined(separator: ".")
       default: throw unknownKey(key, in: "the model")
       }

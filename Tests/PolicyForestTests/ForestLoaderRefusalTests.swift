@@ -58,6 +58,12 @@ final class ForestLoaderRefusalTests: XCTestCase {
     try assertRefused(
       "xgboost_early_stopping/model.json", [("\"best_iteration\":\"35\"", "\"best_iteration\":\"9223372036854775807\"")],
       "XGBoost best_iteration 9223372036854775807 is beyond the model's 41 rounds [model_inconsistent]")
+    try assertRefused(
+      "xgboost_binary/model.json", [("\"num_feature\":\"5\"", "\"num_feature\":\"1E30\"")],
+      "XGBoost num_feature '1E30' is not a count [model_inconsistent]")
+    try assertRefused(
+      "xgboost_binary/model.json", [("\"version\":[3,2,0]", "\"version\":[3,2,1e300]")],
+      "XGBoost model has a bad version [model_inconsistent]")
   }
 
   func testLightGBMCategoricalSplitsAreRefused() throws {
