@@ -12,6 +12,9 @@
 public enum ForestLoader {
   /// The largest model file accepted, in bytes (256 MiB); larger files are rejected before reading.
   public static let defaultMaxBytes = 256 << 20
+  /// The most features an XGBoost or LightGBM model may declare (their count sizes allocations
+  /// before any tree is checked).
+  public static let maxFeatures = 1 << 20
 
   /// Loads the model at `path`.
   ///
