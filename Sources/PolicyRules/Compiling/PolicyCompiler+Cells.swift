@@ -178,7 +178,12 @@ extension PolicyCompiler {
       return nil
     }
     // A number next to a decimal column is taken exactly from its text, as in expressions.
-    if case .double = v, inputType == .decimal || inputType == .int, let d = DecimalNumber(parsing: text) { return .decimal(d) }
+    if case .double = v, inputType == .decimal || inputType == .int {
+      do throws(DecimalLiteralError) { return .decimal(try DecimalNumber(literal: text)) } catch let why {
+        self.error(.policyTableError, why.message(literal: text), o.source.mapping.fileRange(SourceRange(start: 0, end: Int32(text.utf8.count))))
+        return nil
+      }
+    }
     if !Self.comparable(v.runtimeType, inputType) {
       error(.policyTableError, "cell operand '\(text)' is a \(v.kindName), but the column is \(inputType)", o.source.mapping.fileRange(SourceRange(start: 0, end: Int32(text.utf8.count))))
       return nil

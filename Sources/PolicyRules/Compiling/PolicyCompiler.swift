@@ -171,7 +171,7 @@ public struct PolicyCompiler {
     guard let e = compile(source, what: what) else { return nil }
     let t = e.program.resultType
     if outputType == .decimal, t == .double || t == .int,
-      let d = DecimalNumber(parsing: source.text.trimmingCharacters(in: .whitespaces))
+      let d = try? DecimalNumber(literal: source.text.trimmingCharacters(in: .whitespaces))
     {
       let (p, _) = Compiler(environment: env).compile("decimal(\"\(d)\")")
       if let p { return CompiledExpression(program: p, source: source, window: assignWindow(p)) }
