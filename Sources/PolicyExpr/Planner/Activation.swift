@@ -27,6 +27,10 @@ public final class Activation {
   public var cost = 0
   /// The cost budget.
   public var costLimit: Int
+  /// Bytes of values built so far (see ``Limits/maxEvaluationMemory``).
+  public var memory = 0
+  /// The memory budget.
+  public var memoryLimit: Int
   /// The size limits for strings and collections created during evaluation.
   public let limits: Limits
   /// The slot of local offset 0 of the program being evaluated: the variable count plus the
@@ -55,6 +59,7 @@ public final class Activation {
     localBase = variableCount
     self.limits = limits
     costLimit = limits.maxEvaluationCost
+    memoryLimit = limits.maxEvaluationMemory
   }
 
   deinit {
@@ -165,6 +170,21 @@ public final class Activation {
     p.initialize(repeating: nil, count: max(1, localCapacity))
     heldErrors = p
     return p
+  }
+
+  /// Counts `bytes` of a value just built against the memory budget.
+  @inline(__always)
+  func chargeMemory(_ bytes: Int) throws(EvalError) {
+    memory &+= bytes
+    if memory > memoryLimit {
+      throw EvalError(.memoryLimit, "values built by this evaluation exceed the memory limit of \(memoryLimit) bytes")
+    }
+  }
+
+  /// The meters' readings, to undo the cost of work that must not count (explaining a decision).
+  public var meters: (cost: Int, memory: Int) {
+    get { (cost, memory) }
+    set { cost = newValue.cost; memory = newValue.memory }
   }
 
   @inline(__always)

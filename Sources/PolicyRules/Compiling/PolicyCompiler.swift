@@ -52,6 +52,26 @@ public struct PolicyCompiler {
     return localSlots
   }
 
+  /// The policy's `limits:` replace the decision budgets, up to the ceilings the caller allows.
+  mutating func applyPolicyLimits() {
+    if let (cost, range) = policy.limits.cost {
+      if cost > env.limits.ceilingEvaluationCost {
+        error(.policyInvalidValue, "limits.cost \(cost) is above the ceiling of \(env.limits.ceilingEvaluationCost) steps", range,
+              hint: "lower it, or raise the ceiling where the policy runs (proviso serve --max-decision-cost)")
+      } else {
+        env.limits.maxEvaluationCost = cost
+      }
+    }
+    if let (memory, range) = policy.limits.memory {
+      if memory > env.limits.ceilingEvaluationMemory {
+        error(.policyInvalidValue, "limits.memory \(memory) bytes is above the ceiling of \(env.limits.ceilingEvaluationMemory) bytes", range,
+              hint: "lower it, or raise the ceiling where the policy runs (proviso serve --max-decision-memory)")
+      } else {
+        env.limits.maxEvaluationMemory = memory
+      }
+    }
+  }
+
   static func accepts(_ expected: CELType, _ actual: CELType) -> Bool {
     actual == expected || actual == .dyn || expected == .dyn
   }
@@ -86,6 +106,7 @@ public struct PolicyCompiler {
   }
 
   mutating func run(sourceHash: String) -> (CompiledPolicy?, [Diagnostic]) {
+    applyPolicyLimits()
     // Inputs: one variable per top-level input, plus `now`.
     // `now` (the evaluation time) and `explain` (ask for a trace) are optional in every input document.
     let inputType = Self.objectType("input", policy.inputs + [

@@ -8,6 +8,11 @@ extension CompiledPolicy {
   /// - Parameters:
   ///   - now: the evaluation time when the input has no `now`; the clock is never read.
   ///   - explain: whether to build a ``Trace``.
+  ///
+  /// Everything one decision evaluates shares one cost budget and one memory budget (the
+  /// environment's ``Limits``, or the policy's own `limits:`); past either, the expression being
+  /// evaluated fails with `cost_limit_exceeded` or `memory_limit_exceeded` and the decision fails
+  /// closed.
   public func decide(_ input: ObjectValue, now: Timestamp? = nil, explain: Bool = false) -> Decision {
     let a = makeActivation()
     for (i, slot) in inputSlots.enumerated() {
@@ -25,7 +30,6 @@ extension CompiledPolicy {
 
     for c in checks {
       var status = "passed"
-      a.cost = 0  // the cost budget is per expression, as documented
       do throws(EvalError) {
         if let when = c.when, case .bool(false) = try located(when, { () throws(EvalError) in try when.evaluate(a) }) {
           status = "skipped"
@@ -47,7 +51,6 @@ extension CompiledPolicy {
 
     var outputFailed = false
     for o in outputs {
-      a.cost = 0
       do { _ = try a.variable(o.slot) } catch {
         outputFailed = true
         d.errors.append(failure("output \(o.name)", error, o.expression))
@@ -57,12 +60,10 @@ extension CompiledPolicy {
     for r in rules {
       var fired = false
       var changes: [(String, TraceValue)] = []
-      a.cost = 0
       do throws(EvalError) {
         if case .bool(true) = try r.when.evaluate(a) {
           fired = true
           for set in r.sets {
-            a.cost = 0
             let v = try located(set.expression) { () throws(EvalError) in try set.expression.evaluate(a) }
             a.set(set.slot, v)
             if trace != nil { changes.append((set.name, .value(v))) }
@@ -84,7 +85,6 @@ extension CompiledPolicy {
 
     for al in alerts {
       var fired = false
-      a.cost = 0
       do {
         if case .bool(true) = try al.when.evaluate(a) {
           fired = true
@@ -120,8 +120,12 @@ extension CompiledPolicy {
     return d
   }
 
+  /// The values of a check's or alert's operands, for the trace. Explaining must not change the
+  /// decision, so what this costs is given back to the decision's budgets.
   func operandValues(_ operands: [Operand], _ a: Activation) -> [(text: String, value: TraceValue)] {
-    operands.map { o in
+    let meters = a.meters
+    defer { a.meters = meters }
+    return operands.map { o in
       do throws(EvalError) { return (o.text, .value(try a.evaluate(o.program, window: o.window))) } catch { return (o.text, .error(error.message)) }
     }
   }
