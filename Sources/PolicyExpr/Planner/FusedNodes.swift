@@ -76,6 +76,28 @@ final class FieldEqualityNode: FusedNode {
   }
 }
 
+/// `x == constant` (or `!=`): the constant is not re-evaluated, and strings, ints and bools
+/// are compared inline. Twin: ``EqualityNode`` with a ``ConstNode`` right side.
+final class ConstantEqualityNode: FusedNode {
+  let lhs: any Interpretable
+  let constant: Value
+  let equality: EqualityNode
+  var general: any Interpretable { equality }
+  init(_ general: EqualityNode, lhs: any Interpretable, constant: Value) { equality = general; self.lhs = lhs; self.constant = constant }
+  func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
+  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
+    let x = try lhs.eval(a)
+    let equal: Bool
+    switch (x, constant) {
+    case (.string(let l), .string(let r)): equal = utf8Equal(l, r)
+    case (.int(let l), .int(let r)): equal = l == r
+    case (.bool(let l), .bool(let r)): equal = l == r
+    default: equal = x.celEquals(constant)
+    }
+    return equal != equality.negate
+  }
+}
+
 /// An ordering whose left side is a declared record field and whose right side is another such
 /// field or a constant (`req.at < r.due`, `r.amount > 0.0`): timestamps, decimals and ints are
 /// read in place; anything else goes to the twin. Twin: ``OrderingNode``.

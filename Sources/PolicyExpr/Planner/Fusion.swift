@@ -13,6 +13,7 @@
 /// | ``VariableFieldNode`` | `v.f`, `v` a variable of a declared record type | ``SelectNode`` over a ``VariableNode`` |
 /// | ``FieldSlotNode`` | `x.f`, `x` of a declared record type | ``SelectNode`` |
 /// | ``FieldEqualityNode`` | `v.a == w.b`, `v.a != w.b` over record fields | ``EqualityNode`` |
+/// | ``ConstantEqualityNode`` | `x == constant`, `x != constant` | ``EqualityNode`` |
 /// | ``FieldOrderingNode`` | `v.a < w.b`, `v.a < constant` (every ordering) | ``OrderingNode`` |
 /// | ``VariableIntOrderingNode`` | `v < 10`, `v` a variable, an int constant | ``OrderingNode`` |
 /// | ``ConstantOrderingNode`` | `x < constant` | ``OrderingNode`` |
@@ -33,6 +34,7 @@ enum Fusion {
     case let n as SelectNode: return select(n)
     case let n as EqualityNode:
       if let l = n.lhs as? VariableFieldNode, let r = n.rhs as? VariableFieldNode { return FieldEqualityNode(l, r, general: n) }
+      if let c = n.rhs as? ConstNode { return ConstantEqualityNode(n, lhs: n.lhs, constant: c.value) }
       return n
     case let n as OrderingNode: return ordering(n)
     case let n as TernaryNode: return chain(n)

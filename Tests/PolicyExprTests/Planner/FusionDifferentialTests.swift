@@ -30,7 +30,7 @@ final class FusionDifferentialTests: XCTestCase {
     "r.n", "r.m", "r.s", "r.t", "r.b && q.b", "!r.flag", "r.flag || r.b", "r.dur", "r.u",
     "items.map(i, i.m)", "items.exists(i, i.t == 'a')", "items.all(i, i.n > 0)",
     // FieldEqualityNode.
-    "r.s == q.s", "r.s == q.t", "r.t != q.s", "r.n == q.m", "r.amount == q.limit", "r.d == q.d", "r.s != r.t",
+    "r.s == q.s", "r.s == q.t", "z == 'é'", "dx == 1", "dx != 'a'", "r.t == 'a'", "dx == 1.0", "dl == []", "r.flag == true", "r.t != q.s", "r.n == q.m", "r.amount == q.limit", "r.d == q.d", "r.s != r.t",
     // FieldOrderingNode.
     "r.at < q.due", "r.due >= q.at", "r.amount > q.limit", "r.amount <= 0.0", "r.amount > 250000.01", "r.n < q.m",
     "r.m >= 3", "r.n > -1", "r.d < q.d", "r.u > 1u", "r.at < timestamp('2024-01-01T00:00:00Z')", "r.limit >= r.amount",
@@ -83,7 +83,7 @@ final class FusionDifferentialTests: XCTestCase {
                            ("dl.map(e, e)", AppendComprehensionNode.self), ("{'a': dx}", ConstantKeyMapNode.self),
                            ("x < 0 ? 1 : x < 2 ? 2 : 3", ConditionChainNode.self), ("z.matches('a')", SpecializedCallNode.self),
                            ("r.s == q.s", FieldEqualityNode.self), ("r.at < q.at", FieldOrderingNode.self),
-                           ("dl[0] < 1", ConstantOrderingNode.self)] as [(String, any FusedNode.Type)] {
+                           ("dl[0] < 1", ConstantOrderingNode.self), ("z == 'a'", ConstantEqualityNode.self)] as [(String, any FusedNode.Type)] {
       let root = try XCTUnwrap(Compiler(environment: env).compile(source).0).root
       let inner = (root as? SizeLimitNode)?.inner ?? root
       XCTAssertTrue(type(of: inner) == kind, "\(source): \(type(of: inner))")
