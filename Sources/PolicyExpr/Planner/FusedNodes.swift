@@ -194,9 +194,9 @@ final class ConditionChainNode: FusedNode {
   let inline: [VariableIntOrderingNode?]
   let general: any Interpretable
   init(conditions: [any Interpretable], values: [any Interpretable], otherwise: any Interpretable, ids: [NodeID],
-       general: any Interpretable) {
-    self.conditions = conditions; self.values = values; self.otherwise = otherwise; self.ids = ids; self.general = general
-    inline = conditions.map { $0 as? VariableIntOrderingNode }
+       inline: [VariableIntOrderingNode?], general: any Interpretable) {
+    self.conditions = conditions; self.values = values; self.otherwise = otherwise; self.ids = ids
+    self.inline = inline; self.general = general
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     for i in conditions.indices {

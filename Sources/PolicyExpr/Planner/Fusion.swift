@@ -67,17 +67,19 @@ enum Fusion {
     return n
   }
 
-  /// `c ? v : (chain)` becomes one longer chain.
+  /// `c ? v : (chain)` becomes one longer chain; conditions that are `variable < int` are
+  /// marked to be tested inline.
   static func chain(_ n: TernaryNode) -> any Interpretable {
+    let conditions: [any Interpretable], values: [any Interpretable], otherwise: any Interpretable, ids: [NodeID]
     if let inner = n.otherwise as? ConditionChainNode {
-      return ConditionChainNode(conditions: [n.condition] + inner.conditions, values: [n.then] + inner.values,
-                                otherwise: inner.otherwise, ids: [n.id] + inner.ids, general: n)
+      (conditions, values, otherwise, ids) = ([n.condition] + inner.conditions, [n.then] + inner.values, inner.otherwise, [n.id] + inner.ids)
+    } else if let inner = n.otherwise as? TernaryNode {
+      (conditions, values, otherwise, ids) = ([n.condition, inner.condition], [n.then, inner.then], inner.otherwise, [n.id, inner.id])
+    } else {
+      return n
     }
-    if let inner = n.otherwise as? TernaryNode {
-      return ConditionChainNode(conditions: [n.condition, inner.condition], values: [n.then, inner.then],
-                                otherwise: inner.otherwise, ids: [n.id, inner.id], general: n)
-    }
-    return n
+    return ConditionChainNode(conditions: conditions, values: values, otherwise: otherwise, ids: ids,
+                              inline: conditions.map { $0 as? VariableIntOrderingNode }, general: n)
   }
 
   static func map(_ n: MapNode) -> any Interpretable {

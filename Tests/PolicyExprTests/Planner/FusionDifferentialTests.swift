@@ -65,6 +65,7 @@ final class FusionDifferentialTests: XCTestCase {
       total += try compare(limits: limits, seed: seed, rounds: 300)
     }
     XCTAssertGreaterThan(total, 40_000)
+    print("FusionDifferentialTests: \(total) cases compared")
   }
 
   /// The fusion pass really fuses these shapes (so the comparison above compares two plans).
