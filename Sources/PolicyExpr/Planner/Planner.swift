@@ -28,9 +28,7 @@ struct Planner {
   mutating func plan(_ e: Expr) -> any Interpretable {
     switch e.kind {
     case .literal(let lit):
-      if checked.decimalLiterals.contains(e.id), case .double(_, let text) = lit, let d = DecimalNumber(parsing: text) {
-        return ConstNode(.decimal(d))
-      }
+      if let d = checked.decimalLiterals[e.id] { return ConstNode(.decimal(d)) }
       return ConstNode(Self.value(of: lit))
     case .ident:
       return planReference(e)
