@@ -80,6 +80,12 @@ final class FusionDifferentialTests: XCTestCase {
       XCTAssertFalse(Self.containsFused(try XCTUnwrap(g).root), source)
     }
     XCTAssertGreaterThan(fused, Self.shapes.count * 3 / 4)
+    // Every fused node of the pass (the table in Fusion.swift) occurs in some shape above.
+    var kinds = Set<String>()
+    for source in Self.shapes { Self.collectFused(try XCTUnwrap(Compiler(environment: env).compile(source).0).root, into: &kinds) }
+    XCTAssertEqual(kinds, ["VariableFieldNode", "FieldSlotNode", "FieldEqualityNode", "ConstantEqualityNode", "FieldOrderingNode",
+                           "VariableIntOrderingNode", "ConstantOrderingNode", "ConditionChainNode", "ConstantKeyMapNode",
+                           "AppendComprehensionNode", "SpecializedCallNode"])
     for (source, kind) in [("r.n", VariableFieldNode.self), ("x < 10", VariableIntOrderingNode.self),
                            ("dl.map(e, e)", AppendComprehensionNode.self), ("{'a': dx}", ConstantKeyMapNode.self),
                            ("x < 0 ? 1 : x < 2 ? 2 : 3", ConditionChainNode.self), ("z.matches('a')", SpecializedCallNode.self),
@@ -154,6 +160,21 @@ final class FusionDifferentialTests: XCTestCase {
     case .map(let m): return "{" + zip(m.keys, m.values).map { "\(show($0)): \(show($1))" }.joined(separator: ", ") + "}"
     case .object(let o): return "\(o.type.name)(" + o.fields.map { $0.map(show) ?? "-" }.joined(separator: ", ") + ")"
     default: return EvaluationSupport.show(v)
+    }
+  }
+
+  /// The names of the fused node types in a tree (fused nodes' own children included).
+  static func collectFused(_ node: any Interpretable, into kinds: inout Set<String>) {
+    let mirror = Mirror(reflecting: node)
+    if node is any FusedNode { kinds.insert(String(describing: type(of: node))) }
+    for child in mirror.children {
+      if let n = child.value as? any Interpretable, !(child.label == "general" || child.label == "equality" || child.label == "ordering") {
+        collectFused(n, into: &kinds)
+      } else if let ns = child.value as? [any Interpretable] {
+        for n in ns { collectFused(n, into: &kinds) }
+      } else if let n = child.value as? (any Interpretable)? , let n {
+        collectFused(n, into: &kinds)
+      }
     }
   }
 
