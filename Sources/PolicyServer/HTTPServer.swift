@@ -415,7 +415,9 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, connection, 
   guard let cls else { return }
   let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
   server.inFlight.subtract(1, ordering: .relaxed)
-  if !state.headersChecked, termination.rawValue == 0 {   // MHD_REQUEST_TERMINATED_COMPLETED_OK
+  // COMPLETED_OK, or WITH_ERROR (libmicrohttpd's own error responses close the connection so); not a
+  // client that went away, a timeout or a shutdown.
+  if !state.headersChecked, termination.rawValue <= 1 {
     let length = connection.flatMap { MHD_lookup_connection_value($0, .HEADER_KIND, "Content-Length") }
     server.refused(length == nil ? "refused_by_libmicrohttpd" : "invalid_content_length")
   }
