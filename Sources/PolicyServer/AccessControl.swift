@@ -92,7 +92,7 @@ public struct AccessControl: Sendable {
   static func bearerSecret(_ authorization: String) -> String? {
     let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
     guard parts.count == 2, asciiCaseInsensitiveEqual(String(parts[0]), "Bearer") else { return nil }
-    let secret = parts[1].trimmingPrefix(" ")
+    let secret = parts[1].drop(while: { $0 == " " })
     return secret.isEmpty ? nil : String(secret)
   }
 }
