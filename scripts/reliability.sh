@@ -28,6 +28,7 @@ cp policies/receivable-financing.yaml "$work/policies/"
 head -n 1 examples/receivables.jsonl > "$work/body.json"
 
 start() {  # start the server on an ephemeral port; sets $port and $server_pid
+  : > "$work/server.out"   # before the server starts, so an earlier run's PORT line is never read
   "$proviso" serve "$work/policies" --port 0 --threads 2 --decision-log "$work/log.sqlite" > "$work/server.out" 2> "$work/server.err" &
   server_pid=$!
   port=""
@@ -40,6 +41,8 @@ start() {  # start the server on an ephemeral port; sets $port and $server_pid
 }
 url() { echo "http://127.0.0.1:$port$1"; }
 
+# RELIABILITY_HOSTILE_ONLY=1 runs section 4 alone (about 10 s).
+if [[ "${RELIABILITY_HOSTILE_ONLY:-0}" != 1 ]]; then
 # ---- 1. reload under load ---------------------------------------------------------------
 start
 cat > "$work/versions.lua" <<LUA
@@ -150,11 +153,14 @@ check "1,000 concurrent connections: memory stays bounded (< 512 MB)" '(( rss < 
 kill "$trickle" 2>/dev/null || true
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 check "graceful shutdown on SIGTERM" 'grep -q "shutting down" "$work/server.err"'
+fi
 
 # ---- 4. hostile clients, tokens and TLS ----------------------------------------------------------
 # The smuggling probe runs on plain HTTP (a raw socket cannot speak TLS); then TLS with tokens.
 start
-raw() { timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$port"'; printf "%b" "$1" >&3; cat <&3' _ "$1" 2>/dev/null || true; }
+# The request goes out in one write: libmicrohttpd closes right after a refusal without lingering, so
+# bytes still arriving then would make the kernel reset the connection and lose the 400.
+raw() { printf "%b" "$1" > "$work/raw.req"; timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$port"'; cat "$1" >&3; cat <&3' _ "$work/raw.req" 2>/dev/null || true; }
 body=$(cat "$work/body.json")
 inner="POST /v1/decisions/receivable-financing HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\n\r\n$body"
 inner_length=$(printf "%b" "$inner" | wc -c)
@@ -182,6 +188,7 @@ tokens:
   - {name: teller, sha256: $(sha teller-secret), scopes: [decide], policies: [receivable-financing]}
   - {name: ops, sha256: $(sha ops-secret), scopes: [read, admin]}
 YAML
+: > "$work/server.out"
 "$proviso" serve "$work/policies" --port 0 --threads 2 --decision-log "$work/log.sqlite" --tokens "$work/tokens.yaml" \
   --tls-cert "$work/server.pem" --tls-key "$work/server.key" --tls-client-ca "$work/ca.pem" > "$work/server.out" 2> "$work/server.err" &
 server_pid=$!
@@ -195,7 +202,7 @@ check "TLS + tokens: /v1/policies needs read; /health is open" '[[ $(tls "https:
 check "TLS: a client without a certificate is refused" '! curl -sf --max-time 5 --cacert "$work/ca.pem" "https://127.0.0.1:$port/health" > /dev/null'
 check "TLS: plain HTTP on the TLS port gets no answer" '! curl -s --max-time 3 "http://127.0.0.1:$port/health" > /dev/null'
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
-check "the decision log names the token of the TLS decision" '"$proviso" log --log "$work/log.sqlite" | tail -1 | grep -q "\"token\":\"teller\""'
+check "the decision log names the token of the TLS decision" '"$proviso" log --log "$work/log.sqlite" | grep -q "\"token\":\"teller\""'
 check "a non-loopback address without --tokens is refused at start" 'timeout 10 "$proviso" serve "$work/policies" --host 0.0.0.0 --port 0 --no-watch > /dev/null 2>&1; [[ $? == 64 ]]'
 
 echo "reliability: $passes passed, $failures failed"
