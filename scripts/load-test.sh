@@ -91,6 +91,7 @@ LUA
       extra=(--tokens "$work/tokens.yaml" --tls-cert "$work/server.pem" --tls-key "$work/server.key")
       scheme=https; curl_extra=(--cacert "$work/ca.pem" -H "Authorization: Bearer $secret")
     fi
+    : > "$work/server.out"   # before the server starts, so the previous run's PORT line is never read
     "$binary" serve "$policy_dir" --port 0 --threads "$threads" --no-watch --decision-log "$work/$kind.sqlite" "${extra[@]}" \
       > "$work/server.out" 2> "$work/server.err" &
     server_pid=$!
