@@ -19,6 +19,7 @@ enum HTTPFraming {
     var transferEncodings: [String] = []
     var hosts = 0
     for field in headers {
+      if let refusal = fieldRefusal(field) { return refusal }
       if asciiCaseInsensitiveEqual(field.name, "Content-Length") { contentLengths.append(field.value) }
       else if asciiCaseInsensitiveEqual(field.name, "Transfer-Encoding") { transferEncodings.append(field.value) }
       else if asciiCaseInsensitiveEqual(field.name, "Host") { hosts += 1 }
@@ -54,6 +55,28 @@ enum HTTPFraming {
       return .malformedRequest("control_character_in_target", "request target has \(problem)")
     }
     return nil
+  }
+
+  /// A field whose name is not an RFC 9110 token (whitespace before the colon, which libmicrohttpd
+  /// keeps in the name, so that `Content-Length : 5` would frame nothing here and five bytes in a
+  /// proxy that trims it) or whose value holds a control character other than HTAB.
+  static func fieldRefusal(_ field: HTTPField) -> WireError? {
+    let name = Array(field.name.utf8)
+    if name.isEmpty || !name.allSatisfy(isTokenByte) {
+      return .malformedRequest("invalid_header_name", "header field name '\(field.name)' is not a token (no whitespace before the colon)")
+    }
+    if let bad = field.value.utf8.first(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+      return .malformedRequest("invalid_header_value", "header field '\(field.name)' has a control character 0x\(hex(bad)) in its value")
+    }
+    return nil
+  }
+
+  /// RFC 9110 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``.
+  private static func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+    default: Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+    }
   }
 
   /// The value of a `Content-Length` field: one to eighteen ASCII digits (so it always fits an `Int`), else `nil`.

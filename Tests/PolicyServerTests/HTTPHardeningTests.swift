@@ -112,6 +112,17 @@ final class HTTPHardeningTests: XCTestCase {
                   status: 400, code: "invalid_content_length")
   }
 
+  func testWhitespaceBeforeTheColonIsRefused() throws {
+    // libmicrohttpd keeps the space in the name: the body would not be framed here, and "{}" would be
+    // read as the next request, while a proxy that trims the name frames two bytes.
+    expectRefusal("POST /v1/decisions/limits HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length : 13\r\n\r\n{\"amount\": 1}",
+                  status: 400, code: "invalid_header_name")
+    expectRefusal("POST /v1/decisions/limits HTTP/1.1\r\nHost: h\r\nTransfer-Encoding\t: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+                  status: 400, code: "invalid_header_name")
+    expectRefusal("GET /health HTTP/1.1\r\nHost: h\r\nX-A: a\rb\r\n\r\n", status: 400, code: "invalid_header_value")
+    XCTAssertEqual(try log.reader.count(), 0)
+  }
+
   func testHTTP11NeedsExactlyOneHost() throws {
     expectRefusal("GET /health HTTP/1.1\r\n\r\n", status: 400, code: "missing_host")
     expectRefusal("GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400, code: "duplicate_host")
