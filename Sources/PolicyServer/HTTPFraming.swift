@@ -51,6 +51,9 @@ enum HTTPFraming {
     if hosts > 1 {
       return .malformedRequest("duplicate_host", "request has \(hosts) Host fields")
     }
+    if let space = target.firstIndex(of: 0x20) {   // libmicrohttpd takes `GET /a b HTTP/1.1` as the path `/a b`
+      return .malformedRequest("space_in_target", "request target has a raw space at byte \(space + 1)")
+    }
     if let problem = controlCharacter(in: target) {
       return .malformedRequest("control_character_in_target", "request target has \(problem)")
     }

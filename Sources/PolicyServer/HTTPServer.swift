@@ -226,6 +226,7 @@ final class RequestState: @unchecked Sendable {
   var body: [UInt8] = []
   /// The error to answer with once the request is known to be over a limit.
   var rejection: WireError?
+  /// Set once the server has answered (or dropped) the request itself.
   var answered = false
   /// Bytes received and thrown away after the body went over the cap.
   var drained = 0
@@ -322,11 +323,12 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     let limit = server.configuration.maxRequestBodyBytes
     if monotonicSeconds() - state.headersReceivedAt > Double(server.configuration.bodyDeadlineSeconds) {
       server.refused("body_deadline_exceeded")
+      state.answered = true   // dropped, and counted: not libmicrohttpd's refusal
       return .NO
     }
     if state.rejection != nil {
       state.drained += count
-      return state.drained > server.configuration.maxDrainBytes ? .NO : .YES
+      return state.drained > server.configuration.maxDrainBytes ? .NO : .YES   // counted when the cap was crossed
     }
     if state.body.count + count > limit {
       state.rejection = .payloadTooLarge(limit: limit)
@@ -405,9 +407,10 @@ private func send(_ reply: HTTPResponse, on connection: OpaquePointer, server: H
   return MHD_queue_response(connection, UInt32(clamping: reply.status), response)
 }
 
-/// Releases the request's state. A request that completed normally without ever reaching the access
-/// handler was answered by libmicrohttpd itself (an unparsable `Content-Length`, headers over the
-/// connection memory, a malformed request line): it is counted as a refusal too.
+/// Releases the request's state. A request that completed without the server answering it was answered
+/// by libmicrohttpd itself: before the access handler (an unparsable `Content-Length`, headers over
+/// the connection memory) or in mid-body (malformed chunked encoding, a chunk size over 64 bits). It
+/// is counted as a refusal too.
 private let requestCompleted: MHD_RequestCompletedCallback = { cls, connection, requestContext, termination in
   guard let requestContext, let raw = requestContext.pointee else { return }
   let state = Unmanaged<RequestState>.fromOpaque(raw).takeRetainedValue()
@@ -417,7 +420,10 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, connection, 
   server.inFlight.subtract(1, ordering: .relaxed)
   // COMPLETED_OK, or WITH_ERROR (libmicrohttpd's own error responses close the connection so); not a
   // client that went away, a timeout or a shutdown.
-  if !state.headersChecked, termination.rawValue <= 1 {
+  guard !state.answered, state.rejection == nil, termination.rawValue <= 1 else { return }
+  if state.headersChecked {
+    server.refused(state.headers["Transfer-Encoding"] == nil ? "refused_by_libmicrohttpd" : "malformed_chunked_body")
+  } else {
     let length = connection.flatMap { MHD_lookup_connection_value($0, .HEADER_KIND, "Content-Length") }
     server.refused(length == nil ? "refused_by_libmicrohttpd" : "invalid_content_length")
   }

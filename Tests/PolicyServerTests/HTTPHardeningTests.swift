@@ -123,6 +123,22 @@ final class HTTPHardeningTests: XCTestCase {
     XCTAssertEqual(try log.reader.count(), 0)
   }
 
+  func testMalformedChunkedBodiesAreRefusedAndCounted() throws {
+    // libmicrohttpd answers these in mid-body with its own HTML 400 / 413 (docs/service.md).
+    for (size, status) in [("zz", 400), ("ffffffffffffffffffff", 413)] {
+      let raw = "POST /v1/decisions/limits HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\n{}\r\n0\r\n\r\n"
+      let text = client.exchange(raw)
+      XCTAssertEqual(TestHTTPClient.statusLineCount(text), 1, text)
+      XCTAssertEqual(TestHTTPClient.parse(Array(text.utf8))?.status, status, text)
+    }
+    XCTAssertEqual(try log.reader.count(), 0)
+    XCTAssertEqual(try refusals("malformed_chunked_body"), "2")
+  }
+
+  func testASpaceInTheTargetIsRefused() throws {
+    expectRefusal("GET /health junk HTTP/1.1\r\nHost: h\r\n\r\n", status: 400, code: "space_in_target")
+  }
+
   func testHTTP11NeedsExactlyOneHost() throws {
     expectRefusal("GET /health HTTP/1.1\r\n\r\n", status: 400, code: "missing_host")
     expectRefusal("GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400, code: "duplicate_host")
