@@ -88,6 +88,9 @@ final class ServeCommandTests: XCTestCase {
     let result = try Self.run(["serve", Self.root.appendingPathComponent("policies").path, "--host", "0.0.0.0", "--port", "0", "--no-watch"])
     XCTAssertEqual(result.status, 64)
     XCTAssertTrue(result.err.contains("refusing to listen on '0.0.0.0' without --tokens"), result.err)
+    let halfTLS = try Self.run(["serve", Self.root.appendingPathComponent("policies").path, "--tls-cert", "/dev/null", "--port", "0", "--no-watch"])
+    XCTAssertEqual(halfTLS.status, 64)
+    XCTAssertTrue(halfTLS.err.contains("TLS needs both --tls-cert FILE and --tls-key FILE"), halfTLS.err)
     let badTokens = FileManager.default.temporaryDirectory.appendingPathComponent("proviso-tokens-\(UUID().uuidString).yaml")
     defer { try? FileManager.default.removeItem(at: badTokens) }
     try "tokens:\n  - name: a\n    sha256: 00\n    scopes: [decide]\n".write(to: badTokens, atomically: true, encoding: .utf8)
