@@ -80,21 +80,21 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
       }
       switch endpoint {
       case .decide: return decide(request, policy: value, token: token, deferred: deferred)
-      case .listPolicies: return count(json(200, Self.policiesJSON(engine.policies())), endpoint: "list_policies")
+      case .listPolicies: return count(json(200, Self.policiesJSON(engine.policies())), endpoint: ServiceEndpoint.listPolicies.metricName)
       case .showPolicy:
         guard let detail = engine.policyDetail(id: value) else {
-          return count(WireError.unknownPolicy(value).response, endpoint: "show_policy")
+          return count(WireError.unknownPolicy(value).response, endpoint: ServiceEndpoint.showPolicy.metricName)
         }
-        return count(json(200, Self.policyJSON(detail)), endpoint: "show_policy")
-      case .reload: return count(reload(request, token: token), endpoint: "reload")
-      case .health: return count(json(200, Array(#"{"status":"ok"}"#.utf8)), endpoint: "health")
+        return count(json(200, Self.policyJSON(detail)), endpoint: ServiceEndpoint.showPolicy.metricName)
+      case .reload: return count(reload(request, token: token), endpoint: ServiceEndpoint.reload.metricName)
+      case .health: return count(json(200, Array(#"{"status":"ok"}"#.utf8)), endpoint: ServiceEndpoint.health.metricName)
       case .ready:
         let response = engine.isReady ? json(200, Array(#"{"status":"ready"}"#.utf8))
                                        : WireError.unavailable("policies are still loading").response
-        return count(response, endpoint: "ready")
+        return count(response, endpoint: ServiceEndpoint.ready.metricName)
       case .metrics:
         metrics.decisionLogQueueDepth.labels().set(log?.queueDepth ?? 0)
-        return count(HTTPResponse(status: 200, contentType: PrometheusExposition.contentType, text: metrics.render()), endpoint: "metrics")
+        return count(HTTPResponse(status: 200, contentType: PrometheusExposition.contentType, text: metrics.render()), endpoint: ServiceEndpoint.metrics.metricName)
       }
     }
   }
@@ -134,16 +134,16 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
   private func decide(_ request: HTTPRequest, policy: String, token: String?, deferred: HTTPResponder?) -> HTTPResponse? {
     let started = monotonicSeconds()
     if let syntaxError = configuration.jsonSyntax.validate(request.body) {
-      return count(syntaxError.wireError.response, endpoint: "decide")
+      return count(syntaxError.wireError.response, endpoint: ServiceEndpoint.decide.metricName)
     }
     let id = ids.next()
     let receivedAt = LogTime.nowMicros()
     let explain = request.query["explain"] == "true"
     switch engine.decide(DecisionRequest(id: id, policy: policy, input: request.body, receivedAt: receivedAt, explain: explain)) {
     case .unknownPolicy:
-      return count(WireError.unknownPolicy(policy).response, endpoint: "decide")
+      return count(WireError.unknownPolicy(policy).response, endpoint: ServiceEndpoint.decide.metricName)
     case .rejected(let error):
-      return count(error.response, endpoint: "decide", policy: policy)
+      return count(error.response, endpoint: ServiceEndpoint.decide.metricName, policy: policy)
     case .decided(let decision):
       guard let log else { return answered(decision, policy: policy, started: started, error: nil) }
       let record = DecisionRecord(id: id, at: receivedAt, policy: policy, version: decision.version,
@@ -169,11 +169,11 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
   private func answered(_ decision: EngineDecision, policy: String, started: Double, error: DecisionLogError?) -> HTTPResponse {
     if let error {
       metrics.decisionLogWriteErrors.labels().increment()
-      return count(WireError.unavailable("decision not recorded: \(error)").response, endpoint: "decide", policy: policy)
+      return count(WireError.unavailable("decision not recorded: \(error)").response, endpoint: ServiceEndpoint.decide.metricName, policy: policy)
     }
     metrics.decisions.labels(policy, decision.outcome).increment()
     metrics.decisionDuration.labels(policy).observe(seconds: monotonicSeconds() - started)
-    return count(json(200, decision.body), endpoint: "decide", policy: policy)
+    return count(json(200, decision.body), endpoint: ServiceEndpoint.decide.metricName, policy: policy)
   }
 
   /// The admin scope was checked by ``process(_:deferred:)``; `token` names who asked, for the log.
@@ -181,6 +181,8 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
     let results = engine.reload()
     recordReloads(results)
     let body = Self.reloadJSON(results)
+    // The reload has happened whether or not its record can be written; a log that cannot take it
+    // refuses the next decisions with 503 and counts them, so the failure does not go unseen.
     try? log?.recordReload(ReloadRecord(at: LogTime.nowMicros(), token: token ?? "", resultsJSON: String(decoding: body, as: UTF8.self)))
     return json(200, body)
   }
