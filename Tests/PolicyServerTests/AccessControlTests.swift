@@ -144,5 +144,13 @@ final class AccessControlTests: XCTestCase {
     XCTAssertTrue(diagnostics[0].message.contains("64 hex digits"), diagnostics[0].message)
     XCTAssertEqual(diagnostics[1].message, "unknown scope 'root' of token 'ops'; expected decide, read or admin")
     XCTAssertEqual(TokenFile.load(SourceFile(path: "t.yaml", text: "tokens: []\n")).1.first?.message, "the 'tokens' list is empty")
+    let hash = AccessToken.hash(secret: "x")
+    let twice = "tokens:\n  - {name: a, sha256: \(hash), scopes: [read]}\n  - {name: a, sha256: \(hash), scopes: [read], secret: x}\n"
+    XCTAssertEqual(TokenFile.load(SourceFile(path: "t.yaml", text: twice)).1.map(\.message),
+                   ["unknown token field 'secret'; expected name, sha256, scopes or policies",
+                    "token name 'a' is used twice", "token 'a' has the same sha256 as another token"])
+    let policiesWithoutDecide = "tokens:\n  - {name: a, sha256: \(hash), scopes: [read], policies: [p]}\n"
+    XCTAssertEqual(TokenFile.load(SourceFile(path: "t.yaml", text: policiesWithoutDecide)).1.map(\.message),
+                   ["token 'a' lists policies but has no 'decide' scope"])
   }
 }
