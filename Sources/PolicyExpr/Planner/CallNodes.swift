@@ -82,13 +82,36 @@ func bindCall(_ impl: Implementation, _ xs: [any Interpretable], overload: Overl
 }
 
 /// Checks the size of a built string, bytes, list or map against the activation's limits.
+///
+/// It also counts what the call built against the decision's memory budget: the whole result,
+/// except for a list concatenation (`accu + [x]`, `xs + ys`), which counts the elements it
+/// appends, so that a list grown one element at a time costs what it holds, not the square.
 final class SizeLimitNode: Composite {
   let inner: any Interpretable
   let id: NodeID
-  init(_ inner: any Interpretable, id: NodeID) { self.inner = inner; self.id = id }
-  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { SizeLimitNode(f(inner), id: id) }
+  /// Whether `inner` is the list concatenation overload (decided by the planner).
+  let appendsList: Bool
+  init(_ inner: any Interpretable, id: NodeID, appendsList: Bool = false) { self.inner = inner; self.id = id; self.appendsList = appendsList }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { SizeLimitNode(f(inner), id: id, appendsList: appendsList) }
   func eval(_ a: Activation) throws(EvalError) -> Value {
-    let v = try inner.eval(a)
+    let v: Value
+    let built: Int
+    if appendsList, let call = inner as? Call2Node {
+      let x = try call.lhs.eval(a)
+      let y = try call.rhs.eval(a)
+      do { v = try call.f(x, y) } catch { throw error.at(call.id) }
+      built = y.builtBytes
+    } else {
+      v = try inner.eval(a)
+      built = v.builtBytes
+    }
+    try check(v, a)
+    do { try a.chargeMemory(built) } catch { throw error.at(id) }
+    return v
+  }
+
+  @inline(__always)
+  func check(_ v: Value, _ a: Activation) throws(EvalError) {
     switch v {
     case .string(let s) where s.utf8.count > a.limits.maxStringBytes:
       throw EvalError(.sizeLimit, "string of \(s.utf8.count) bytes exceeds the limit of \(a.limits.maxStringBytes)", node: id)
@@ -98,7 +121,7 @@ final class SizeLimitNode: Composite {
       throw EvalError(.sizeLimit, "list of \(xs.count) elements exceeds the limit of \(a.limits.maxCollectionSize)", node: id)
     case .map(let m) where m.count > a.limits.maxCollectionSize:
       throw EvalError(.sizeLimit, "map of \(m.count) entries exceeds the limit of \(a.limits.maxCollectionSize)", node: id)
-    default: return v
+    default: return
     }
   }
 }

@@ -252,13 +252,15 @@ final class AppendComprehensionNode: FusedNode {
   /// The node of the twin's conditional step, where its filter errors are located.
   let filterID: NodeID
   let element: any Interpretable
+  /// The node of the twin's `accu + [e]`, where its memory-limit error is located.
+  let appendID: NodeID
   let id: NodeID
   let general: any Interpretable
 
   init(range: any Interpretable, iterSlot: Int, iter2Slot: Int?, filter: (any Interpretable)?, filterID: NodeID,
-       element: any Interpretable, id: NodeID, general: any Interpretable) {
+       element: any Interpretable, appendID: NodeID, id: NodeID, general: any Interpretable) {
     self.range = range; self.iterSlot = iterSlot; self.iter2Slot = iter2Slot; self.filter = filter; self.filterID = filterID
-    self.element = element; self.id = id; self.general = general
+    self.element = element; self.appendID = appendID; self.id = id; self.general = general
   }
 
   func eval(_ a: Activation) throws(EvalError) -> Value {
@@ -288,6 +290,8 @@ final class AppendComprehensionNode: FusedNode {
       if out.count > cap {
         throw EvalError(.sizeLimit, "list of \(out.count) elements exceeds the limit of \(cap)", node: id)
       }
+      // What the twin's `accu + [e]` counts: the one element it appends.
+      do { try a.chargeMemory(MemoryLayout<Value>.stride) } catch { throw error.at(appendID) }
     }
     switch r {
     case .list(let xs):

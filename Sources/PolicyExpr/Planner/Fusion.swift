@@ -96,15 +96,15 @@ enum Fusion {
       let result = n.result as? LocalNode, result.offset == n.accuSlot
     else { return nil }
     var filter: (any Interpretable)? = nil, filterID = n.id
-    var element = appended(n.step, accu: n.accuSlot)
-    if element == nil, let t = n.step as? TernaryNode, let o = t.otherwise as? LocalNode, o.offset == n.accuSlot {
-      element = appended(t.then, accu: n.accuSlot)
+    var step = n.step
+    if let t = n.step as? TernaryNode, let o = t.otherwise as? LocalNode, o.offset == n.accuSlot {
+      step = t.then
       filter = t.condition
       filterID = t.id
     }
-    guard let element else { return nil }
+    guard let element = appended(step, accu: n.accuSlot), let limit = step as? SizeLimitNode else { return nil }
     return AppendComprehensionNode(range: n.range, iterSlot: n.iterSlot, iter2Slot: n.iter2Slot, filter: filter, filterID: filterID,
-                                   element: element, id: n.id, general: n)
+                                   element: element, appendID: limit.id, id: n.id, general: n)
   }
 
   /// The element `e` of a size-limited `accu + [e]` on the accumulator local `accu`.

@@ -123,7 +123,8 @@ struct Planner {
     }
     // Functions that build strings or collections are held to the evaluation's size limits.
     switch checked.type(of: id) {
-    case .string, .bytes, .list, .map, .dyn: node = SizeLimitNode(node, id: id)
+    case .string, .bytes, .list, .map, .dyn:
+      node = SizeLimitNode(node, id: id, appendsList: candidates.count == 1 && candidates[0].id == "add_list")
     default: break
     }
     guard candidates.allSatisfy({ $0.purity == .pure && !$0.isIntrinsic }) else { return node }

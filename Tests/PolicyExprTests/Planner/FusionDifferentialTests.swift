@@ -60,8 +60,11 @@ final class FusionDifferentialTests: XCTestCase {
     var small = Limits()
     small.maxCollectionSize = 4
     small.maxEvaluationCost = 40
+    // A memory budget of a few values: the fused `map`/`filter` must count what its twin counts.
+    var tight = Limits()
+    tight.maxEvaluationMemory = 3 * MemoryLayout<Value>.stride + 8
     var total = 0
-    for (limits, seed) in [(Limits.default, 1 as UInt64), (small, 2)] {
+    for (limits, seed) in [(Limits.default, 1 as UInt64), (small, 2), (tight, 3)] {
       total += try compare(limits: limits, seed: seed, rounds: 300)
     }
     XCTAssertGreaterThan(total, 40_000)

@@ -70,3 +70,55 @@ final class DecisionBudgetTests: XCTestCase {
     XCTAssertNotNil(explained.trace)
   }
 }
+
+/// The memory budget: values built by one decision, added up.
+final class DecisionMemoryBudgetTests: XCTestCase {
+  func testAnOrdinaryRequestCannotBuildGigabytesOfStrings() throws {
+    // 400,000 characters times 5,000 tags would be 2 GB of strings.
+    let p = try XCTUnwrap(PolicyFixtures.compile("""
+      policy: amplify
+      inputs:
+        r: {note: string, tags: list(string)}
+      outputs:
+        labels: "r.tags.map(t, r.note + ':' + t)"
+      """))
+    let note = String(repeating: "n", count: 400_000)
+    let tags = (0..<5_000).map { "\"t\($0)\"" }.joined(separator: ",")
+    let d = try XCTUnwrap(PolicyFixtures.decide(p, "{\"r\": {\"note\": \"\(note)\", \"tags\": [\(tags)]}}"))
+    XCTAssertEqual(d.outcome, .error)
+    XCTAssertEqual(d.errors.first?.message, "values built by this evaluation exceed the memory limit of 33554432 bytes")
+    XCTAssertEqual(d.errors.first?.location, "policy.yaml:5:26")  // the concatenation
+  }
+
+  func testLetsOutputsAndChecksShareTheMemoryBudget() throws {
+    // Each output alone builds 600 KiB; the policy allows 1 MiB for the whole decision.
+    let p = try XCTUnwrap(PolicyFixtures.compile("""
+      policy: shared
+      limits: {memory: 1MiB}
+      inputs:
+        r: {s: string}
+      outputs:
+        a: r.s + r.s + r.s
+        b: r.s + r.s + r.s
+      """))
+    let s = String(repeating: "x", count: 120 * 1024)  // 240 + 360 KiB an output
+    let d = try XCTUnwrap(PolicyFixtures.decide(p, "{\"r\": {\"s\": \"\(s)\"}}"))
+    XCTAssertEqual(d.errors.map(\.source), ["output b"])
+    XCTAssertEqual(d.errors.first?.message, "values built by this evaluation exceed the memory limit of 1048576 bytes")
+  }
+
+  func testAListGrownByMapCountsWhatItHoldsNotTheSquare() throws {
+    // 20,000 ints: 20,000 value slots. Counting every intermediate `accu + [x]` would be 5 GB.
+    let p = try XCTUnwrap(PolicyFixtures.compile("""
+      policy: grow
+      inputs:
+        r: {xs: list(int)}
+      outputs:
+        doubled: r.xs.map(x, x * 2).size()
+        kept: r.xs.filter(x, x % 2 == 0).size()
+      """))
+    let xs = (0..<20_000).map(String.init).joined(separator: ",")
+    let d = try XCTUnwrap(PolicyFixtures.decide(p, "{\"r\": {\"xs\": [\(xs)]}}"))
+    XCTAssertEqual(PolicyFixtures.summary(d), "approved; outputs: doubled=20000, kept=10000")
+  }
+}
