@@ -68,7 +68,7 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
           return count(WireError.unknownPolicy(value).response, endpoint: "show_policy")
         }
         return count(json(200, Self.policyJSON(detail)), endpoint: "show_policy")
-      case .reload: return count(reload(request), endpoint: "reload")
+      case .reload: return reload(request, deferred: deferred).map { count($0, endpoint: "reload") }
       case .health: return count(json(200, Array(#"{"status":"ok"}"#.utf8)), endpoint: "health")
       case .ready:
         let response = engine.isReady ? json(200, Array(#"{"status":"ready"}"#.utf8))
@@ -133,14 +133,23 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
     return count(json(200, decision.body), endpoint: "decide", policy: policy)
   }
 
-  private func reload(_ request: HTTPRequest) -> HTTPResponse {
+  /// The reload runs on the engine's reload thread; a deferred request is answered from there, so
+  /// no worker thread waits for it (`nil`: answered later).
+  private func reload(_ request: HTTPRequest, deferred: HTTPResponder?) -> HTTPResponse? {
     guard let token = configuration.adminToken, let presented = request.headers["authorization"],
           constantTimeEqual(presented, "Bearer " + token) else {
       return WireError.unauthorized().response
     }
-    let results = engine.reload()
-    recordReloads(results)
-    return json(200, Self.reloadJSON(results))
+    guard let deferred else {
+      let results = engine.reload()
+      recordReloads(results)
+      return json(200, Self.reloadJSON(results))
+    }
+    engine.reload { results in
+      self.recordReloads(results)
+      deferred.respond(self.count(self.json(200, Self.reloadJSON(results)), endpoint: "reload"))
+    }
+    return nil
   }
 
   private func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PolicyExpr
+import PolicyRules
 import PolicyServer
 
 /// `proviso serve POLICY_DIR`: the decision service, with hot reload on file changes, SIGHUP and
@@ -8,9 +9,10 @@ import PolicyServer
 enum ServeCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
     let a = try Arguments(args, flags: ["no-watch"],
-                          options: ["bind", "port", "decision-log", "admin-token-file", "threads", "retention-days", "retention-rows", "durability"])
+                          options: ["bind", "port", "decision-log", "admin-token-file", "threads", "retention-days", "retention-rows", "durability", "allow-path"])
     guard a.positional.count == 1 else { throw UsageError(message: "serve needs one policy folder") }
     let directory = a.positional[0]
+    if case .failure(let problem) = PolicyFolder(directory).files(), case .missing = problem { Console.error("proviso serve: \(problem)"); return .ioError }
     var http = HTTPServer.Configuration()
     http.bindAddress = a.option("bind") ?? "127.0.0.1"
     if let p = a.option("port") {
@@ -37,7 +39,7 @@ enum ServeCommand {
         return .ioError
       }
     }
-    let engine = PolicyEngine(directory: directory, log: log)
+    let engine = PolicyEngine(directory: directory, log: log, configuration: .init(allowedPaths: a.options["allow-path"] ?? []))
     let service = DecisionService(engine: engine, log: log, configuration: .init(adminToken: token))
     report(engine.reload(), service: service)
 
