@@ -12,9 +12,10 @@ public struct FileConfinement: Sendable, Hashable {
   /// The resolved directories; a file must lie inside one of them (symlinks resolved).
   public let roots: [String]
 
-  /// Confines reads to `folder` and `allowed`; a directory that does not exist is left out.
+  /// Confines reads to `folder` and `allowed`; a directory that does not exist is kept as written
+  /// below its nearest existing ancestor (nothing can be read from it, and a miss there is "no such file").
   public init(folder: String, allowing allowed: [String] = []) {
-    roots = ([folder] + allowed).compactMap(ConfinedFile.realPath)
+    roots = ([folder] + allowed).map { ConfinedFile.realPath($0) ?? ConfinedFile.nearestRealPath($0) }
   }
 
   /// Whether the resolved path `real` lies inside one of the roots.
