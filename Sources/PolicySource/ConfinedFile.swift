@@ -55,7 +55,7 @@ public enum ConfinedFileError: Error, Sendable, Hashable, CustomStringConvertibl
 /// open descriptor is checked with `fstat`, never the path: a regular file, at most `maxBytes`
 /// long, both known before any byte is read; on Linux the descriptor's real path
 /// (`/proc/self/fd/N`) is checked again, so a path swapped between the check and the open is caught.
-public struct ConfinedFile: Sendable {
+public struct ConfinedFile: Sendable, Hashable {
   /// The path as given (relative to the base directory, for messages).
   public let path: String
   /// The resolved path that was read.
