@@ -218,7 +218,7 @@ public final class PolicyEngine: DecisionEngine {
       }
       if let loaded {
         record.loaded = loaded
-        record.key = FileKey(sourceHash: loaded.sourceHash ?? "", referenced: loaded.filesRead)
+        record.key = loaded.sourceHash.map { FileKey(sourceHash: $0, referenced: loaded.filesRead) } ?? Self.refusedKey(path)
       } else {
         abandonedRunning.add(1, ordering: .relaxed)
         record.unfinished = timeoutError(path, message: "loading and testing '\(name(path))' took longer than the reload limit of \(Self.seconds(limit)); abandoned")
@@ -230,13 +230,19 @@ public final class PolicyEngine: DecisionEngine {
   }
 
   /// The key of the file as it is now: its bytes' hash and the current fingerprints of the files its last load read.
-  func currentKey(_ path: String, previous: FileKey) -> FileKey? {
+  func currentKey(_ path: String, previous: FileKey) -> FileKey {
     guard case .success(let file) = ConfinedFile.read(path, confinement: FileConfinement(folder: directory), maxBytes: configuration.limits.maxPolicyBytes) else {
-      return nil
+      return Self.refusedKey(path)
     }
     var referenced: [String: [Int64]] = [:]
     for resolved in previous.referenced.keys { referenced[resolved] = ConfinedFile.currentFingerprint(resolved) ?? [] }
     return FileKey(sourceHash: SHA256.hex(file.bytes), referenced: referenced)
+  }
+
+  /// The key of a policy file the file rules refused (a FIFO, too large, outside): its stamp, so
+  /// the refusal is reported once, not at every reload, and any change to the file retries it.
+  static func refusedKey(_ path: String) -> FileKey {
+    FileKey(sourceHash: "refused", referenced: [path: ConfinedFile.currentFingerprint(path) ?? []])
   }
 
   /// Activates the file's new version or records why not; returns the outcome (to report changes) and the result.
