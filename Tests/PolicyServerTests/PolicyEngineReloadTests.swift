@@ -157,7 +157,9 @@ final class PolicyEngineReloadTests: XCTestCase {
     let reloads = DispatchGroup()
     let statuses = Shared<[Int]>([])
     let reloadStarted = Date()
-    for _ in 0..<2 {
+    // The second request comes once the first is being handled, so each lands on its own worker thread.
+    for index in 0..<2 {
+      if index > 0 { usleep(300_000) }
       reloads.enter()
       Thread.detachNewThread {
         var client = TestHTTPClient(port: server.port)
