@@ -86,7 +86,7 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
           return count(WireError.unknownPolicy(value).response, endpoint: ServiceEndpoint.showPolicy.metricName)
         }
         return count(json(200, Self.policyJSON(detail)), endpoint: ServiceEndpoint.showPolicy.metricName)
-      case .reload: return count(reload(request, token: token), endpoint: ServiceEndpoint.reload.metricName)
+      case .reload: return reload(request, token: token, deferred: deferred).map { count($0, endpoint: ServiceEndpoint.reload.metricName) }
       case .health: return count(json(200, Array(#"{"status":"ok"}"#.utf8)), endpoint: ServiceEndpoint.health.metricName)
       case .ready:
         let response = engine.isReady ? json(200, Array(#"{"status":"ready"}"#.utf8))
@@ -177,8 +177,18 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
   }
 
   /// The admin scope was checked by ``process(_:deferred:)``; `token` names who asked, for the log.
-  private func reload(_ request: HTTPRequest, token: String?) -> HTTPResponse {
-    let results = engine.reload()
+  /// The reload runs on the engine's reload thread; a deferred request is answered from there, so
+  /// no worker thread waits for it (`nil`: answered later).
+  private func reload(_ request: HTTPRequest, token: String?, deferred: HTTPResponder?) -> HTTPResponse? {
+    guard let deferred else { return finishReload(engine.reload(), token: token) }
+    engine.reload { results in
+      deferred.respond(self.count(self.finishReload(results, token: token), endpoint: ServiceEndpoint.reload.metricName))
+    }
+    return nil
+  }
+
+  /// Records a finished reload and renders its answer.
+  private func finishReload(_ results: [ReloadResult], token: String?) -> HTTPResponse {
     recordReloads(results)
     let body = Self.reloadJSON(results)
     // The reload has happened whether or not its record can be written; a log that cannot take it

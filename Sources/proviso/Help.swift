@@ -19,5 +19,8 @@ enum Help {
       log --log FILE.sqlite            logged decisions as JSONL [--id ID] [--policy P] [--since TS] [--until TS]
       replay --log FILE.sqlite --policy NEW.yaml [--since TS]
                                        re-decide logged inputs with a new version: what would change
+
+    check, test, run and serve take --allow-path DIR (repeatable): models and GeoJSON may come from DIR
+    as well as from the policy's folder.
     """
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PolicyExpr
+import PolicyRules
 import PolicySource
 import PolicyServer
 
@@ -12,9 +13,11 @@ enum ServeCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
     let a = try Arguments(args, flags: ["no-watch"],
                           options: ["bind", "host", "port", "decision-log", "admin-token-file", "tokens", "tls-cert", "tls-key",
-                                    "tls-client-ca", "threads", "retention-days", "retention-rows", "durability"])
+                                    "tls-client-ca", "threads", "retention-days", "retention-rows", "durability", "allow-path",
+                                    "max-decision-cost", "max-decision-memory"])
     guard a.positional.count == 1 else { throw UsageError(message: "serve needs one policy folder") }
     let directory = a.positional[0]
+    if case .failure(let problem) = PolicyFolder(directory).files(), case .missing = problem { Console.error("proviso serve: \(problem)"); return .ioError }
     var http = HTTPServer.Configuration()
     http.bindAddress = a.option("host") ?? a.option("bind") ?? "127.0.0.1"
     if let p = a.option("port") {
@@ -56,7 +59,8 @@ enum ServeCommand {
         return .ioError
       }
     }
-    let engine = PolicyEngine(directory: directory, log: log)
+    let engine = PolicyEngine(directory: directory, log: log,
+                              configuration: .init(allowedPaths: a.options["allow-path"] ?? [], limits: try decisionCeilings(a)))
     let service = DecisionService(engine: engine, log: log, configuration: .init(access: access))
     http.onRefusal = { code in service.recordRefusal(code) }
     report(engine.reload(), service: service)
@@ -138,5 +142,22 @@ enum ServeCommand {
         Console.error("active \(r.policy) \(v.prefix(12))")
       }
     }
+  }
+
+  /// `--max-decision-cost N` and `--max-decision-memory BYTES`: the most a policy's `limits:` may
+  /// ask for in this service (docs/policy-format.md §20).
+  static func decisionCeilings(_ a: Arguments) throws -> Limits {
+    var limits = Limits()
+    if let text = a.option("max-decision-cost") {
+      guard let n = Int(text), n > 0 else { throw UsageError(message: "--max-decision-cost must be a positive whole number of steps") }
+      limits.ceilingEvaluationCost = n
+      limits.maxEvaluationCost = min(limits.maxEvaluationCost, n)
+    }
+    if let text = a.option("max-decision-memory") {
+      guard let n = Int(text), n > 0 else { throw UsageError(message: "--max-decision-memory must be a positive number of bytes") }
+      limits.ceilingEvaluationMemory = n
+      limits.maxEvaluationMemory = min(limits.maxEvaluationMemory, n)
+    }
+    return limits
   }
 }

@@ -15,13 +15,16 @@ public struct PolicyCompiler {
   /// Slots of lazily computed values: lets, tables, outputs.
   var lazySlots: [Int: LazyValue] = [:]
   let directory: URL
+  /// Reads the referenced files, confined to the policy's folder (see ``PolicyFileAccess``).
+  let files: PolicyFileAccess
   /// The policy's models, for checking `forest.*` calls.
   var models: [String: LoadedModel] = [:]
 
-  init(policy: Policy, limits: Limits, directory: String?) {
+  init(policy: Policy, limits: Limits, directory: String?, files: PolicyFileAccess? = nil) {
     self.policy = policy
     self.env = Environment(limits: limits)
     self.directory = directory.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: policy.file.path).deletingLastPathComponent()
+    self.files = files ?? PolicyFileAccess(base: self.directory.path)
   }
 
   mutating func error(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, hint: String? = nil) {
@@ -99,9 +102,11 @@ public struct PolicyCompiler {
 
   /// Loads and compiles a policy; `nil` with diagnostics when anything is wrong.
   ///
-  /// Model and GeoJSON paths are relative to `directory`, by default the policy file's folder.
-  public static func compile(_ policy: Policy, sourceHash: String, limits: Limits = .default, directory: String? = nil) -> (CompiledPolicy?, [Diagnostic]) {
-    var c = PolicyCompiler(policy: policy, limits: limits, directory: directory)
+  /// Model and GeoJSON paths are relative to `directory`, by default the policy file's folder, and
+  /// are read through `files` (by default confined to that folder).
+  public static func compile(_ policy: Policy, sourceHash: String, limits: Limits = .default, directory: String? = nil,
+                             files: PolicyFileAccess? = nil) -> (CompiledPolicy?, [Diagnostic]) {
+    var c = PolicyCompiler(policy: policy, limits: limits, directory: directory, files: files)
     return c.run(sourceHash: sourceHash)
   }
 
