@@ -43,7 +43,7 @@ let package = Package(
     .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"], exclude: ["Fixtures"]),
     .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"], exclude: ["Golden"]),
     .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
-    .testTarget(name: "PolicyLSPTests", dependencies: ["PolicyLSP"]),
+    .testTarget(name: "PolicyLSPTests", dependencies: ["PolicyLSP"], exclude: ["EndToEnd"]),
   ],
   swiftLanguageModes: [.v6]
 )

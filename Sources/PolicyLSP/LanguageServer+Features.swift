@@ -26,7 +26,7 @@ extension LanguageServer {
     var message = d.message
     if let hint = d.hint { message += "\nhint: \(hint)" }
     var start = Int(d.range.start), end = Int(d.range.end)
-    if let file = d.file, file.path != PolicyDocument.location(of: document.uri).path || file.bytes.count != document.bytes.count {
+    if let file = d.file, file.path != PolicyDocument.location(of: document.uri).path {
       message = "\(file.path):\(file.location(of: d.range.start)): \(message)"
       start = 0; end = 0
     } else if end <= start {
