@@ -75,11 +75,10 @@ enum IncomingMessage {
     guard case .string(let method) = methodValue else {
       return .invalid(id: id(object) ?? .null, code: .invalidRequest, message: "'method' must be a string")
     }
-    guard let idValue = object["id"] else { return .notification(method: method, params: params) }
+    guard object["id"] != nil else { return .notification(method: method, params: params) }
     guard let id = id(object) else {
       return .invalid(id: .null, code: .invalidRequest, message: "'id' must be a number or a string")
     }
-    _ = idValue
     return .request(id: id, method: method, params: params)
   }
 

@@ -48,7 +48,7 @@ extension LanguageServer {
   /// The symbol at `offset`: a name inside an expression, or a declaring key; a region id in a
   /// string literal or an input's `enum:` list.
   func symbol(at offset: Int, in document: PolicyDocument) -> (Symbol, Range<Int>)? {
-    guard let root = document.root, let place = DocumentPlace.find(Int32(clamping: offset), in: root) else { return nil }
+    guard document.symbolsAreCurrent, let root = document.root, let place = DocumentPlace.find(Int32(clamping: offset), in: root) else { return nil }
     let symbols = document.symbols
     switch place.role(at: offset, bytes: document.bytes) {
     case .declaration(let name):
@@ -56,8 +56,9 @@ extension LanguageServer {
       if let s = symbols.resolve(name) ?? symbols.regions[name] { return (s, r) }
       return nil
     case .expression:
-      if let name = NameAtCursor.at(offset, in: document.bytes), let s = symbols.resolve(name.dotted) ?? Self.function(name, symbols, document.bytes) {
-        return (s, name.range)
+      if let name = NameAtCursor.at(offset, in: document.bytes) {
+        if let s = symbols.resolve(name.dotted) { return (s, name.range) }
+        if let f = Self.function(name, symbols, document.bytes) { return f }
       }
       return regionInString(at: offset, document)
     case .enumValue:
@@ -70,13 +71,15 @@ extension LanguageServer {
 
   /// A function name under the cursor, extended past the cursor's segment (`geo.inside` when the
   /// cursor is on `geo`).
-  private static func function(_ name: NameAtCursor, _ symbols: SymbolTable, _ bytes: [UInt8]) -> Symbol? {
+  private static func function(_ name: NameAtCursor, _ symbols: SymbolTable, _ bytes: [UInt8]) -> (Symbol, Range<Int>)? {
     var end = name.range.upperBound
     while end < bytes.count, NameAtCursor.isNameByte(bytes[end]) || bytes[end] == 0x2E { end += 1 }
     let whole = String(decoding: bytes[name.range.lowerBound..<end], as: UTF8.self)
-    if let f = symbols.functions[whole] { return f }
+    if let f = symbols.functions[whole] { return (f, name.range.lowerBound..<end) }
     // A method call: `x.getHours()` names `getHours`.
-    if let last = name.dotted.split(separator: ".").last, name.dotted.contains("."), let f = symbols.functions[String(last)] { return f }
+    if name.dotted.contains("."), let last = name.dotted.split(separator: ".").last, let f = symbols.functions[String(last)] {
+      return (f, (name.range.upperBound - last.utf8.count)..<name.range.upperBound)
+    }
     return nil
   }
 

@@ -113,8 +113,8 @@ public struct Bounds: Sendable, Hashable {
   public var maxMessageBytes = 6 * (4 << 20) + 65_536
   /// The most bytes of one message's header block.
   public var maxHeaderBytes = 4_096
-  /// The most open documents held at once.
-  public var maxOpenDocuments = 256
+  /// The most open documents held at once (each up to the policy size limit).
+  public var maxOpenDocuments = 64
   /// The most completion items in one answer.
   public var maxCompletionItems = 500
   /// Creates the default bounds.

@@ -22,6 +22,9 @@ struct PolicyDocument {
   let root: YAMLNode?
   /// The names, from this text or (when it does not decode) from the last text that did.
   let symbols: SymbolTable
+  /// Whether ``symbols`` come from this text, so their declarations are positions in it. Borrowed
+  /// names serve completion only.
+  let symbolsAreCurrent: Bool
 
   /// Loads `text` of the document `uri`; `previous` lends its names while the text is broken.
   init(uri: String, version: Int, text: String, limits: Limits, previous: SymbolTable?) {
@@ -36,6 +39,7 @@ struct PolicyDocument {
       index = LineIndex([])
       root = nil
       symbols = previous ?? SymbolTable()
+      symbolsAreCurrent = false
       return
     }
     self.bytes = bytes
@@ -47,10 +51,13 @@ struct PolicyDocument {
     root = document?.root
     if let compiled {
       symbols = SymbolTable(policy: compiled.policy, root: root, document: document, environment: compiled.environment)
+      symbolsAreCurrent = true
     } else if let document, let policy = PolicyDecoder.decode(document).0 {
       symbols = SymbolTable(policy: policy, root: root, document: document, environment: nil)
+      symbolsAreCurrent = true
     } else {
       symbols = previous ?? SymbolTable()
+      symbolsAreCurrent = false
     }
   }
 

@@ -35,6 +35,9 @@ final class FeatureTests: XCTestCase {
     XCTAssertEqual(hover("r.amount *", 0), "input `r`: `record`")
     XCTAssertEqual(hover("grade_limit", 3), "table `grade_limit`: `decimal`\n\nThe limit by grade.\n\n```\ntable 'grade-limit', hit policy unique, 2 rows\ninputs: r.grade\noutputs: limit: decimal\n```")
     XCTAssertEqual(hover("geo.inside", 5), "function `geo.inside`\n\n```\ngeo.inside(string, dyn, dyn) -> bool\n```")
+    // The hover range is the whole function name.
+    let range = session.at("textDocument/hover", LSPSession.position(of: "geo.inside", in: text, delta: 1))?["range"]
+    XCTAssertEqual(range?["end"]?["character"]?.intValue, LSPSession.position(of: "geo.inside", in: text, delta: 10).character)
     // Inside a template's placeholder, but not in its text.
     XCTAssertEqual(hover("${cap}", 3), "constant `cap`: `decimal` = `1000.00`")
     XCTAssertNil(hover("Montant ${", 2))

@@ -49,7 +49,7 @@ final class LSPSession {
     return Self.diagnostics(replies)
   }
 
-  /// The result of `method` at the position of the `|` marker... given as line and UTF-16 character.
+  /// The result of a hover, completion or definition request at `position`.
   func at(_ method: String, _ position: Position, uri: String = LSPSession.uri) -> JSONValue? {
     request(method, #"{"textDocument":{"uri":"\#(uri)"},"position":{"line":\#(position.line),"character":\#(position.character)}}"#)["result"]
   }
