@@ -19,8 +19,6 @@ public enum ErrorCode: Int, Sendable {
   case internalError = -32603
   /// A request before `initialize` (LSP).
   case serverNotInitialized = -32002
-  /// The server could not complete a valid request (LSP `RequestFailed`).
-  case requestFailed = -32803
 }
 
 /// The id of a request: a number or a string (`null` for errors about messages without a usable id).

@@ -177,7 +177,7 @@ extension LanguageServer {
     case .field: 5
     case .input, .let, .output, .variable: 6
     case .table: 7
-    case .region, .model: 18
+    case .region: 18
     case .constant: 21
     }
   }

@@ -6,7 +6,24 @@ import PolicyYAML
 public struct Symbol: Sendable, Hashable {
   /// What kind of declaration it is.
   public enum Kind: String, Sendable, Hashable {
-    case input, field, constant, `let`, table, output, region, model, function, variable
+    /// A top-level input (a record of fields).
+    case input
+    /// A field of an input record, at any depth.
+    case field
+    /// A constant from `constants:`.
+    case constant
+    /// A named value from `let:`.
+    case `let`
+    /// A decision table's result.
+    case table
+    /// An output from `outputs:`.
+    case output
+    /// A geofence from `regions:` (expressions name it by its id as a string).
+    case region
+    /// A function of the standard library or the policy's libraries (`geo.`, `forest.`).
+    case function
+    /// A built-in variable (`now`).
+    case variable
   }
   /// The kind.
   public var kind: Kind
