@@ -113,6 +113,8 @@ extension LanguageServer {
       if let e = s.detail { text += "\n\n```\n\(e)\n```" }
     case .table, .region, .function:
       if let e = s.detail { text += "\n\n```\n\(e)\n```" }
+    case .input, .field:
+      if let e = s.detail { text += "\n\n" + e }
     default: break
     }
     return text

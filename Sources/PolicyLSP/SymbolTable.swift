@@ -113,7 +113,9 @@ public struct SymbolTable: Sendable {
       let spec = node?.mapping?.first { $0.key.scalar?.value == f.name || $0.key.scalar?.value == f.name + "?" }?.value
       var type = Self.fieldTypeName(f.type)
       if f.optional { type += " (optional)" }
-      let symbol = Symbol(kind: prefix.isEmpty ? .input : .field, name: name, type: type, description: spec?["description"]?.string, declaration: f.range)
+      var fieldList: String?
+      if case .record(let nested) = f.type { fieldList = "fields: " + nested.map(\.name).joined(separator: ", ") }
+      let symbol = Symbol(kind: prefix.isEmpty ? .input : .field, name: name, type: type, description: spec?["description"]?.string, detail: fieldList, declaration: f.range)
       if prefix.isEmpty { names[f.name] = symbol }
       out.append(symbol)
       if case .record(let nested) = f.type {

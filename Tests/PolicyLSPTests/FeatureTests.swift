@@ -32,7 +32,7 @@ final class FeatureTests: XCTestCase {
     XCTAssertEqual(hover("net <= cap", 1), "let `net`: `decimal`\n\n```\nr.amount * (1.00 - haircut)\n```")
     // A field with non-ASCII text in its description, and the record itself.
     XCTAssertEqual(hover("r.amount *", 3), "field `r.amount`: `decimal`\n\nMontant demandé in euros.")
-    XCTAssertEqual(hover("r.amount *", 0), "input `r`: `record`")
+    XCTAssertEqual(hover("r.amount *", 0), "input `r`: `record`\n\nfields: amount, grade, site, owner")
     XCTAssertEqual(hover("grade_limit", 3), "table `grade_limit`: `decimal`\n\nThe limit by grade.\n\n```\ntable 'grade-limit', hit policy unique, 2 rows\ninputs: r.grade\noutputs: limit: decimal\n```")
     XCTAssertEqual(hover("geo.inside", 5), "function `geo.inside`\n\n```\ngeo.inside(string, dyn, dyn) -> bool\n```")
     // The hover range is the whole function name.

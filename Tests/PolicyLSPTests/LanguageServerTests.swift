@@ -95,6 +95,26 @@ final class LanguageServerTests: XCTestCase {
     XCTAssertEqual(d?["range"]?["end"]?["character"]?.intValue, start.character + 8)
   }
 
+  func testAnErrorOnTheSecondLineOfAFoldedScalarIsAtItsColumn() {
+    let s = LSPSession()
+    let text = """
+      policy: x
+      inputs:
+        r: {n: int, s: string}
+      checks:
+        - id: c
+          require: >-
+            r.n > 0 &&
+              r.s == "é𝔼" && r.m > 1
+          reason: no
+      """
+    let d = s.open(text)
+    XCTAssertEqual(d.first?["code"], .string("expr_check_error"))
+    let start = LSPSession.position(of: "m > 1", in: text)
+    XCTAssertEqual(d.first?["range"]?["start"]?["line"]?.intValue, start.line)
+    XCTAssertEqual(d.first?["range"]?["end"]?["character"]?.intValue, start.character + 1)
+  }
+
   func testAYAMLErrorIsAnErrorAndAWarningIsSeverity2() {
     let s = LSPSession()
     let d = s.open("policy: x\ninputs:\n  a: [int\n")
