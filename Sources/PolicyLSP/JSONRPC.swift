@@ -62,7 +62,8 @@ enum IncomingMessage {
     guard object["jsonrpc"] == .string("2.0") else {
       return .invalid(id: id(object) ?? .null, code: .invalidRequest, message: "'jsonrpc' must be \"2.0\"")
     }
-    let params = object["params"]
+    // `"params": null` is read as no params: some clients send it with `shutdown` and `exit`.
+    let params = object["params"] == .null ? nil : object["params"]
     if let params, params.kindName != "object", params.kindName != "array" {
       return .invalid(id: id(object) ?? .null, code: .invalidRequest, message: "'params' must be an object or an array")
     }

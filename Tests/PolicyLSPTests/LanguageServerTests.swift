@@ -60,6 +60,8 @@ final class LanguageServerTests: XCTestCase {
     // Notifications are never answered, even unknown ones; responses from the client are ignored.
     XCTAssertTrue(s.raw(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#).isEmpty)
     XCTAssertTrue(s.raw(#"{"jsonrpc":"2.0","id":9,"result":null}"#).isEmpty)
+    // `params: null` is the same as no params.
+    XCTAssertEqual(s.raw(#"{"jsonrpc":"2.0","id":10,"method":"shutdown","params":null}"#).first?["result"], .null)
   }
 
   func testFramesOverTheLimitAreAnsweredAndTheStreamGoesOn() {

@@ -157,3 +157,14 @@ def test_malformed_messages_get_jsonrpc_errors_and_the_server_lives_on():
         out = rest[length:]
     codes = [(r.get("id"), r["error"]["code"]) if "error" in r else (r.get("id"), "ok") for r in replies]
     assert codes == [(1, -32002), (None, -32700), (None, -32700), (None, -32600), (2, "ok"), (3, -32601), (4, -32602), (5, "ok")]
+
+
+def test_random_bytes_and_random_frames_end_with_exit_code_1_not_a_crash():
+    import random
+    rng = random.Random(7)
+    pieces = [b"Content-Length: ", b"\r\n\r\n", b"{", b"}", b'"jsonrpc":"2.0"', b'"id":1', b'"method":"initialize"', b"\xff\xfe", "é𝔼".encode()]
+    for _ in range(5):
+        blob = b"".join(rng.choice(pieces) if rng.random() < 0.5 else bytes([rng.randrange(256)]) for _ in range(4000))
+        blob += frame({"jsonrpc": "2.0", "id": 99, "method": "initialize", "params": {}})
+        run = subprocess.run([PROVISO, "lsp"], input=blob, capture_output=True, timeout=60)
+        assert run.returncode == 1, run.stderr  # the input ended without `exit`; a crash would be negative
