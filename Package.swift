@@ -30,7 +30,8 @@ let package = Package(
     .target(name: "PolicyForest", dependencies: ["PolicySource"]),
     .target(name: "PolicyRules", dependencies: ["PolicySource", "PolicyYAML", "PolicyExpr", "PolicyForest"]),
     .target(name: "PolicyServer", dependencies: ["PolicyRules", "CMicroHTTPD", "CSQLite"]),
-    .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest"]),
+    .target(name: "PolicyLSP", dependencies: ["PolicyRules", "PolicyYAML", "PolicyExpr"]),
+    .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest", "PolicyLSP"]),
     .executableTarget(
       name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
@@ -42,6 +43,7 @@ let package = Package(
     .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"], exclude: ["Fixtures"]),
     .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"], exclude: ["Golden"]),
     .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
+    .testTarget(name: "PolicyLSPTests", dependencies: ["PolicyLSP"], exclude: ["EndToEnd"]),
   ],
   swiftLanguageModes: [.v6]
 )

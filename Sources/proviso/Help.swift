@@ -19,6 +19,7 @@ enum Help {
       log --log FILE.sqlite            logged decisions as JSONL [--id ID] [--policy P] [--since TS] [--until TS]
       replay --log FILE.sqlite --policy NEW.yaml [--since TS]
                                        re-decide logged inputs with a new version: what would change
+      lsp [--stdio]                    the language server for editors (LSP over stdin/stdout, docs/editors.md)
 
     check, test, run and serve take --allow-path DIR (repeatable): models and GeoJSON may come from DIR
     as well as from the policy's folder.
