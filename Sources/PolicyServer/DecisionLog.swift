@@ -24,6 +24,7 @@ public final class DecisionLog: Sendable {
   private let writerExited = DispatchSemaphore(value: 0)
   private let checkpointer: Checkpointer
   private let closed = Atomic<Bool>(false)
+  private let health: DecisionLogHealth
 
   /// Opens (creating when missing) the log at ``Configuration/path`` and starts its writer thread.
   ///
@@ -33,7 +34,8 @@ public final class DecisionLog: Sendable {
   public init(configuration: Configuration) throws(DecisionLogError) {
     self.configuration = configuration
     let checkpointing = CheckpointLock()
-    let writer = try LogWriter(configuration: configuration, checkpointing: checkpointing)
+    health = DecisionLogHealth(path: configuration.path, report: configuration.report)
+    let writer = try LogWriter(configuration: configuration, checkpointing: checkpointing, health: health)
     reader = try DecisionLogReader(path: configuration.path)
     checkpointer = try Checkpointer(path: configuration.path, checkpointing: checkpointing)
     let queue = self.queue
@@ -48,6 +50,10 @@ public final class DecisionLog: Sendable {
 
   /// Records waiting for, or inside, the current group commit.
   public var queueDepth: Int { queue.depth }
+
+  /// Whether writes are succeeding: `false` from a failed commit until a write (a batch, or the
+  /// writer's probe every ``Configuration/failureProbeSeconds``) succeeds again.
+  public var isWritable: Bool { health.isWritable }
 
   /// Writes `record` and returns once it is committed.
   ///
@@ -290,10 +296,14 @@ private final class LogWriter: @unchecked Sendable {
   /// Pages in the WAL after the last commit, reported by SQLite's WAL hook.
   var walPages: Int32 = 0
   let checkpointing: CheckpointLock
+  let health: DecisionLogHealth
+  /// Whether the connection is in `query_only` mode for ``DecisionLog/Configuration/faults``.
+  var faulted = false
 
-  init(configuration: DecisionLog.Configuration, checkpointing: CheckpointLock) throws(DecisionLogError) {
+  init(configuration: DecisionLog.Configuration, checkpointing: CheckpointLock, health: DecisionLogHealth) throws(DecisionLogError) {
     self.configuration = configuration
     self.checkpointing = checkpointing
+    self.health = health
     let path = configuration.path
     connection = try Connection(path: path, create: true)
     try connection.validate(path: path, create: true)
@@ -330,10 +340,16 @@ private final class LogWriter: @unchecked Sendable {
     var nextPrune = monotonicSeconds()
     var backlog = false
     while true {
-      let wait = retains ? (backlog ? 0 : max(0, nextPrune - monotonicSeconds())) : 3_600
+      var wait = retains ? (backlog ? 0 : max(0, nextPrune - monotonicSeconds())) : 3_600
+      if !health.isWritable { wait = min(wait, configuration.failureProbeSeconds) }
       guard let batch = queue.takeBatch(timeoutSeconds: wait) else { break }
+      applyFaults()
+      if batch.items.isEmpty, !health.isWritable {
+        if let reason = probe() { health.failed(reason: reason, records: 0) } else { health.succeeded() }
+      }
       if !batch.items.isEmpty {
         let (error, itemErrors) = write(batch.items)
+        if case .writeFailed(let reason)? = error { health.failed(reason: reason, records: batch.items.count) } else { health.succeeded() }
         queue.finish(batch, error: error, itemErrors: itemErrors)
         if walPages >= Int32(clamping: configuration.walRestartPages) {
           // Copies what the checkpointer has not yet, then lets the next commit start the WAL over.
@@ -354,6 +370,26 @@ private final class LogWriter: @unchecked Sendable {
     }
     // Closing: copy the WAL into the database and empty it, so the file stands alone.
     sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+  }
+
+  /// Switches `query_only` to match ``DecisionLog/Configuration/faults``.
+  private func applyFaults() {
+    guard let faults = configuration.faults, faults.failWrites != faulted else { return }
+    faulted = faults.failWrites
+    try? connection.execute("PRAGMA query_only=\(faulted ? 1 : 0)")
+  }
+
+  /// A write that leaves no trace (a row added and removed in one transaction): `nil` when it
+  /// committed, else SQLite's error.
+  private func probe() -> String? {
+    do {
+      try connection.execute("BEGIN IMMEDIATE; INSERT INTO reloads(at, token, result) VALUES('', '', '');"
+        + " DELETE FROM reloads WHERE rowid = last_insert_rowid(); COMMIT")
+      return nil
+    } catch {
+      try? connection.execute("ROLLBACK")
+      return error.message
+    }
   }
 
   /// Writes `items` in one transaction; a failing record fails alone, a failing transaction fails them all.
@@ -393,7 +429,16 @@ private final class LogWriter: @unchecked Sendable {
       do {
         _ = try statement.step()
       } catch {
+        statement.reset()
+        // A record's own fault (a duplicate id) fails it alone; anything else (a full disk, an I/O
+        // error, a read-only file) is the log's and fails the batch.
+        guard error.code & 0xFF == SQLITE_CONSTRAINT else {
+          _ = try? rollback.step()
+          rollback.reset()
+          return (.writeFailed(reason: error.message), [:])
+        }
         itemErrors[offset] = .writeFailed(reason: error.message)
+        continue
       }
       statement.reset()
     }
