@@ -10,7 +10,8 @@ public struct DecisionRecord: Hashable, Sendable {
   public var policy: String
   /// The content hash of the policy version that made the decision.
   public var version: String
-  /// The request's input document, as JSON text.
+  /// The request's input document as canonical one-line JSON text (``JSONWriter/canonical(_:maxNesting:)-([UInt8],_)``);
+  /// logs written before that hold the raw body.
   public var inputJSON: String
   /// The decision returned, as JSON text.
   public var resultJSON: String
@@ -93,7 +94,7 @@ public struct ReloadRecord: Hashable, Sendable {
     writer.raw(",\"token\":")
     if token.isEmpty { writer.null() } else { writer.string(token) }
     writer.raw(",\"result\":")
-    writer.rawBytes(resultsJSON.isEmpty ? Array("null".utf8) : Array(resultsJSON.utf8))
+    DecisionRecord.embed(resultsJSON, into: &writer)
     writer.raw("}")
     return String(decoding: writer.bytes, as: UTF8.self)
   }

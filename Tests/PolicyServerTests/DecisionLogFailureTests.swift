@@ -102,4 +102,57 @@ final class DecisionLogFailureTests: XCTestCase {
     XCTAssertTrue(log.isWritable)
     XCTAssertEqual(lines.withLock { $0 }, [])
   }
+
+  /// A real full disk: the log on a 1 MiB tmpfs (needs root and mount; skipped otherwise) whose free
+  /// space a ballast file takes up. SQLite's "database or disk is full" starts the episode; deleting
+  /// the ballast ends it at the writer's next probe.
+  func testAFullDiskIsOneEpisode() throws {
+    let mountPoint = directory + "/tiny"
+    try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+    guard getuid() == 0, run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]) else {
+      throw XCTSkip("needs root and mount(8) to make a tiny filesystem")
+    }
+    defer { _ = run("/bin/umount", [mountPoint]) }
+    let lines = Mutex<[String]>([])
+    let log = try DecisionLog(configuration: DecisionLog.Configuration(path: mountPoint + "/decisions.sqlite",
+      failureProbeSeconds: 0.05, report: { line in lines.withLock { $0.append(line) } }))
+    defer { log.close() }
+    try log.append(sampleRecord(0))
+    // Fill the filesystem, then append until SQLite runs out of room.
+    let ballast = mountPoint + "/ballast"
+    let fd = open(ballast, O_WRONLY | O_CREAT, 0o600)
+    let chunk = [UInt8](repeating: 0x61, count: 4096)
+    while chunk.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
+    close(fd)
+    var failures = 0
+    let bulky = String(repeating: "x", count: 16_384)
+    for n in 1...200 where failures < 3 {
+      var record = sampleRecord(n)
+      record.inputJSON = "{\"pad\":\"\(bulky)\"}"
+      do { try log.append(record) } catch { failures += 1 }
+    }
+    XCTAssertEqual(failures, 3, "the disk never filled")
+    XCTAssertFalse(log.isWritable)
+    XCTAssertEqual(lines.withLock { $0.count }, 1)
+    XCTAssertTrue(lines.withLock { $0.first ?? "" }.contains("write failed: database or disk is full"), lines.withLock { $0.first ?? "" })
+    try FileManager.default.removeItem(atPath: ballast)
+    let deadline = Date().addingTimeInterval(10)
+    while !log.isWritable && Date() < deadline { usleep(10_000) }
+    XCTAssertTrue(log.isWritable)
+    try log.append(sampleRecord(1_000))
+    let reported = lines.withLock { $0 }
+    XCTAssertEqual(reported.count, 2, "\(reported)")
+    XCTAssertTrue(reported.last?.hasSuffix("writes succeed again; 3 records were not written during the failure") == true, "\(reported)")
+  }
+
+  /// Runs `tool` with `arguments`; whether it exited 0.
+  private func run(_ tool: String, _ arguments: [String]) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = arguments
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
 }
