@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One target per phase or role; dependencies point one way:
-// PolicySource <- PolicyYAML, PolicyExpr, PolicyForest <- PolicyRules <- PolicyServer <- proviso.
+// PolicySource <- PolicyJSON <- PolicyExpr, PolicyForest; PolicySource <- PolicyYAML;
+// PolicyYAML, PolicyExpr, PolicyForest <- PolicyRules <- PolicyServer <- proviso.
 let package = Package(
   name: "proviso",
   platforms: [.macOS(.v15)],
@@ -23,11 +24,12 @@ let package = Package(
 
     .target(name: "PolicySource"),
     .target(name: "PolicyYAML", dependencies: ["PolicySource", "CYAML"]),
+    .target(name: "PolicyJSON", dependencies: ["PolicySource"]),
     .target(
-      name: "PolicyExpr", dependencies: ["PolicySource", "CRE2"],
+      name: "PolicyExpr", dependencies: ["PolicySource", "PolicyJSON", "CRE2"],
       // Evaluation state lives in one class per evaluation; dynamic exclusivity checks on it cost ~10%.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-    .target(name: "PolicyForest", dependencies: ["PolicySource"]),
+    .target(name: "PolicyForest", dependencies: ["PolicySource", "PolicyJSON"]),
     .target(name: "PolicyRules", dependencies: ["PolicySource", "PolicyYAML", "PolicyExpr", "PolicyForest"]),
     .target(name: "PolicyServer", dependencies: ["PolicyRules", "CMicroHTTPD", "CSQLite"]),
     .target(name: "PolicyLSP", dependencies: ["PolicyRules", "PolicyYAML", "PolicyExpr"]),
@@ -38,6 +40,7 @@ let package = Package(
 
     .testTarget(name: "PolicySourceTests", dependencies: ["PolicySource"]),
     .testTarget(name: "PolicyYAMLTests", dependencies: ["PolicyYAML"], exclude: ["Fixtures"]),
+    .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),
     .testTarget(name: "PolicyExprTests", dependencies: ["PolicyExpr"]),
     .testTarget(name: "ConformanceTests", dependencies: ["PolicyExpr"], exclude: ["skip-list.txt"]),
     .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"], exclude: ["Fixtures"]),

@@ -9,7 +9,8 @@
 #   4. the hostile-client findings of issue 9 against the real binary, with tokens and TLS on:
 #      a request smuggled behind two Content-Length fields is never decided or logged, framing and
 #      media-type refusals are one JSON error each, tokens and scopes are enforced and named in the
-#      log, and client certificates are required when a client CA is set.
+#      log, client certificates are required when a client CA is set, and `proviso log` output is
+#      JSONL that Python's json.loads reads line by line.
 # Needs wrk, curl and openssl (Debian packages). Exits non-zero if any check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -168,6 +169,19 @@ before=$("$proviso" log --log "$work/log.sqlite" | wc -l)
 raw "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: $inner_length\r\n\r\n$inner" > "$work/smuggle.txt"
 check "smuggling: two Content-Length fields get one 400 and the inner decision is never made" \
   '[[ $(grep -c "^HTTP/1.1 " "$work/smuggle.txt") == 1 ]] && grep -q "duplicate_content_length" "$work/smuggle.txt" && [[ $("$proviso" log --log "$work/log.sqlite" | wc -l) == "$before" ]]'
+# The log is JSONL whatever the body held: a pretty-printed body with a line break, a tab, U+2028 and
+# an astral character in a string is stored as one canonical line, and Python parses every exported line.
+python3 - "$work/body.json" > "$work/pretty.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["receivable"]["debtor"] = "CORE\n\t\u2028\U0001D11E-10"
+print(json.dumps(d, indent="\t", ensure_ascii=False))
+PY
+check "a pretty-printed body with control characters is decided" \
+  '[[ $(curl -s -o /dev/null -w "%{http_code}" -X POST -H "Content-Type: application/json" --data-binary @"$work/pretty.json" "$(url /v1/decisions/receivable-financing)") == 200 ]]'
+"$proviso" log --log "$work/log.sqlite" > "$work/export.jsonl"
+check "proviso log is JSONL: json.loads takes every line ($(wc -l < "$work/export.jsonl") lines)" \
+  'python3 -c "import json, sys; lines = open(sys.argv[1], encoding=\"utf-8\").read().split(\"\\n\")[:-1]; records = [json.loads(l) for l in lines]; sys.exit(0 if records and all(isinstance(r, dict) for r in records) and any(r[\"input\"][\"receivable\"][\"debtor\"].startswith(\"CORE\\n\\t\") for r in records) else 1)" "$work/export.jsonl"'
 raw "POST /v1/decisions/receivable-financing%00junk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\n\r\n$body" > "$work/nul.txt"
 check "a %00 in the path is 400, not a decision of the truncated path" 'grep -q "^HTTP/1.1 400" "$work/nul.txt" && grep -q control_character_in_target "$work/nul.txt"'
 raw "GET /health HTTP/1.1\r\n\r\n" > "$work/nohost.txt"

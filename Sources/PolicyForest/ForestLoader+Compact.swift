@@ -35,9 +35,7 @@ extension ForestLoader {
     let headerLength = try u32(12)
     guard 16 + headerLength <= digestStart else { throw .corrupt("truncated compact model header", offset: 16) }
     var header = ProvisoHeader()
-    var reader = JSONReader(
-      base: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + 16, count: headerLength)
-    // The header is followed by padding or counts, never by number characters, so strtod stops.
+    var reader = ModelJSONReader(UnsafeRawBufferPointer(rebasing: bytes[16..<16 + headerLength]).bindMemory(to: UInt8.self))
     try reader.beginObject()
     var first = true
     while let key = try reader.nextKey(&first) {

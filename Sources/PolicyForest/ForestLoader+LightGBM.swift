@@ -262,7 +262,7 @@ private struct LightGBMField {
   func numbers(_ key: String) throws(ForestError) -> [Double] {
     guard let (s, e) = section[key] else { throw .inconsistent("LightGBM tree \(tree) has no '\(key)' line") }
     var out: [Double] = []
-    var reader = JSONReader(base: bytes.baseAddress!, count: e, position: s)
+    var reader = ModelJSONReader(UnsafeBufferPointer(rebasing: bytes[0..<e]), position: s)
     while reader.position < e {
       while reader.position < e, bytes[reader.position] == UInt8(ascii: " ") { reader.position += 1 }
       if reader.position >= e { break }

@@ -13,7 +13,7 @@ struct ProvisoHeader {
   var outputCount = -1
 
   /// Reads one header key; returns `false` when `key` is not a header key.
-  mutating func read(_ key: String, _ r: inout JSONReader) throws(ForestError) -> Bool {
+  mutating func read(_ key: String, _ r: inout ModelJSONReader) throws(ForestError) -> Bool {
     switch key {
     case "format": format = try r.readString()
     case "format_version":
@@ -72,7 +72,7 @@ struct ProvisoHeader {
 
 extension ForestLoader {
   /// Reads a `proviso-forest` JSON document (docs/models.md) and verifies its content hash.
-  static func loadProvisoJSON(_ r: inout JSONReader, path: String) throws(ForestError) -> Forest {
+  static func loadProvisoJSON(_ r: inout ModelJSONReader, path: String) throws(ForestError) -> Forest {
     var header = ProvisoHeader()
     var trees: [FlatTree] = []
     var sawTrees = false
@@ -116,7 +116,7 @@ extension ForestLoader {
       combiner: .average)
   }
 
-  private static func readTree(_ r: inout JSONReader, index: Int, width: Int) throws(ForestError) -> FlatTree {
+  private static func readTree(_ r: inout ModelJSONReader, index: Int, width: Int) throws(ForestError) -> FlatTree {
     var tree = FlatTree(left: [], right: [], feature: [], threshold: [], flags: [], leafValues: [])
     var seen = Set<String>()
     try r.beginObject()

@@ -38,7 +38,7 @@ extension ForestLoader {
   ///
   /// A row goes left when `Float(x) < split_condition`; a NaN follows `default_left`. Margins are
   /// summed in `Float` from `base_score` (a probability for `binary:logistic`, turned into a margin).
-  static func loadXGBoost(_ r: inout JSONReader, raw: UnsafeRawBufferPointer, path: String) throws(ForestError)
+  static func loadXGBoost(_ r: inout ModelJSONReader, raw: UnsafeRawBufferPointer, path: String) throws(ForestError)
     -> Forest
   {
     var m = XGBoostModel()
@@ -129,7 +129,7 @@ extension ForestLoader {
     }
   }
 
-  private static func readLearner(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+  private static func readLearner(_ r: inout ModelJSONReader, _ m: inout XGBoostModel) throws(ForestError) {
     try r.beginObject()
     var first = true
     var seen = Set<String>()
@@ -164,7 +164,7 @@ extension ForestLoader {
 
   /// `learner.attributes`: string values set by training or by the user (`Booster.set_attr`).
   /// Only `best_iteration` changes predictions (see ``keepBestIteration(_:groups:)``).
-  private static func readAttributes(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+  private static func readAttributes(_ r: inout ModelJSONReader, _ m: inout XGBoostModel) throws(ForestError) {
     try r.beginObject()
     var first = true
     while let key = try r.nextKey(&first) {
@@ -180,7 +180,7 @@ extension ForestLoader {
 
   /// `learner.objective`: the name and the parameter block of the supported objectives, none of
   /// which changes predictions except `softmax_multiclass_param.num_class`, checked against the model.
-  private static func readObjective(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+  private static func readObjective(_ r: inout ModelJSONReader, _ m: inout XGBoostModel) throws(ForestError) {
     try r.beginObject()
     var first = true
     while let k = try r.nextKey(&first) {
@@ -246,7 +246,7 @@ extension ForestLoader {
     return v
   }
 
-  private static func readBooster(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+  private static func readBooster(_ r: inout ModelJSONReader, _ m: inout XGBoostModel) throws(ForestError) {
     try r.beginObject()
     var first = true
     while let key = try r.nextKey(&first) {
@@ -260,7 +260,7 @@ extension ForestLoader {
   }
 
   /// `gradient_booster.model` of a `gbtree` booster.
-  private static func readGBTree(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+  private static func readGBTree(_ r: inout ModelJSONReader, _ m: inout XGBoostModel) throws(ForestError) {
     try r.beginObject()
     var first = true
     var seen = Set<String>()
@@ -300,7 +300,7 @@ extension ForestLoader {
     }
   }
 
-  private static func readXGBoostTree(_ r: inout JSONReader, index: Int) throws(ForestError) -> FlatTree {
+  private static func readXGBoostTree(_ r: inout ModelJSONReader, index: Int) throws(ForestError) -> FlatTree {
     var left: [Int32] = [], right: [Int32] = [], feature: [Int32] = [], conditions: [Double] = []
     var defaultLeft: [Int32] = [], splitType: [Int32] = []
     try r.beginObject()

@@ -41,19 +41,17 @@ public enum ForestLoader {
 
   /// Loads a model from bytes in memory; `path` is used for messages and ``ForestSource/path``.
   public static func load(bytes: [UInt8], path: String = "<memory>") throws(ForestError) -> Forest {
-    var buffer = bytes
-    buffer.append(0)  // the NUL sentinel the JSON number parser relies on
     let count = bytes.count
     do {
-      return try buffer.withUnsafeBufferPointer { (b) throws(ForestError) -> Forest in
-        let base = b.baseAddress!
+      return try bytes.withUnsafeBufferPointer { (b) throws(ForestError) -> Forest in
+        guard let base = b.baseAddress, count > 0 else { throw ForestError.unknownFormat(path) }
         if count >= 8, memcmp(base, compactMagic, 8) == 0 {
           return try loadCompact(UnsafeRawBufferPointer(start: base, count: count), path: path)
         }
         if count >= 5, memcmp(base, "tree\n", 5) == 0 || (count >= 6 && memcmp(base, "tree\r\n", 6) == 0) {
           return try loadLightGBM(UnsafeBufferPointer(start: base, count: count), path: path)
         }
-        var reader = JSONReader(base: base, count: count)
+        var reader = ModelJSONReader(b)
         guard reader.peek() == UInt8(ascii: "{") else { throw ForestError.unknownFormat(path) }
         var probe = reader
         try probe.beginObject()

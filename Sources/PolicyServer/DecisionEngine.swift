@@ -29,7 +29,7 @@ public struct DecisionRequest: Sendable {
   public var id: String
   /// The policy id from the path.
   public var policy: String
-  /// The request body: the policy's input as JSON, already checked to be well-formed.
+  /// The request body: the policy's input as JSON, as received (the engine's decoder checks it).
   public var input: [UInt8]
   /// When the request arrived, in microseconds since 1970.
   public var receivedAt: Int64
@@ -66,13 +66,17 @@ public struct EngineDecision: Sendable {
   public var body: [UInt8]
   /// Evaluation time, in microseconds.
   public var evaluationMicros: Int
+  /// The input as canonical one-line JSON (``JSONWriter/canonical(_:maxNesting:)-([UInt8],_)``), when
+  /// the engine's decoder made it in its pass; `nil` lets the service make it from the body.
+  public var canonicalInput: [UInt8]?
 
   /// Creates a decision.
-  public init(version: String, outcome: String, body: [UInt8], evaluationMicros: Int) {
+  public init(version: String, outcome: String, body: [UInt8], evaluationMicros: Int, canonicalInput: [UInt8]? = nil) {
     self.version = version
     self.outcome = outcome
     self.body = body
     self.evaluationMicros = evaluationMicros
+    self.canonicalInput = canonicalInput
   }
 }
 

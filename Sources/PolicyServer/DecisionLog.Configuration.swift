@@ -40,16 +40,29 @@ extension DecisionLog {
     /// continuous load (the background checkpointer has copied most of it by then). The WAL file
     /// keeps its largest size and is reused, which is cheaper than growing it again.
     public var walRestartPages: Int
+    /// While writes are failing, seconds between the writer's probe writes (so the log notices it
+    /// is writable again even when no decision arrives, as when `/ready` has taken it out of rotation).
+    public var failureProbeSeconds: Double
+    /// Where the one line at the start and the one at the end of a write-failure episode go
+    /// (standard error by default).
+    public var report: @Sendable (String) -> Void
+    /// A switch that makes writes fail, for tests; `nil` in service.
+    public var faults: DecisionLogFaults?
 
     /// Creates a configuration; only `path` is required.
     public init(path: String, durability: Durability = .processCrash, retention: Retention = Retention(),
-                retentionIntervalSeconds: Double = 60, retentionChunkRows: Int = 5_000, walRestartPages: Int = 8_192) {
+                retentionIntervalSeconds: Double = 60, retentionChunkRows: Int = 5_000, walRestartPages: Int = 8_192,
+                failureProbeSeconds: Double = 1, report: @escaping @Sendable (String) -> Void = DecisionLog.printToStandardError,
+                faults: DecisionLogFaults? = nil) {
       self.path = path
       self.durability = durability
       self.retention = retention
       self.retentionIntervalSeconds = retentionIntervalSeconds
       self.retentionChunkRows = retentionChunkRows
       self.walRestartPages = walRestartPages
+      self.failureProbeSeconds = failureProbeSeconds
+      self.report = report
+      self.faults = faults
     }
   }
 }

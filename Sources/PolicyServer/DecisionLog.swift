@@ -1,4 +1,5 @@
-// The only file that imports CSQLite: SQLite's types and calls never leave it.
+// DecisionLog.swift and DecisionLog+Reader.swift are the only files that import CSQLite: SQLite's
+// types and calls never leave them.
 internal import CSQLite
 import Dispatch
 import Foundation
@@ -24,6 +25,7 @@ public final class DecisionLog: Sendable {
   private let writerExited = DispatchSemaphore(value: 0)
   private let checkpointer: Checkpointer
   private let closed = Atomic<Bool>(false)
+  private let health: DecisionLogHealth
 
   /// Opens (creating when missing) the log at ``Configuration/path`` and starts its writer thread.
   ///
@@ -33,7 +35,8 @@ public final class DecisionLog: Sendable {
   public init(configuration: Configuration) throws(DecisionLogError) {
     self.configuration = configuration
     let checkpointing = CheckpointLock()
-    let writer = try LogWriter(configuration: configuration, checkpointing: checkpointing)
+    health = DecisionLogHealth(path: configuration.path, report: configuration.report)
+    let writer = try LogWriter(configuration: configuration, checkpointing: checkpointing, health: health)
     reader = try DecisionLogReader(path: configuration.path)
     checkpointer = try Checkpointer(path: configuration.path, checkpointing: checkpointing)
     let queue = self.queue
@@ -48,6 +51,10 @@ public final class DecisionLog: Sendable {
 
   /// Records waiting for, or inside, the current group commit.
   public var queueDepth: Int { queue.depth }
+
+  /// Whether writes are succeeding: `false` from a failed commit until a write (a batch, or the
+  /// writer's probe every ``Configuration/failureProbeSeconds``) succeeds again.
+  public var isWritable: Bool { health.isWritable }
 
   /// Writes `record` and returns once it is committed.
   ///
@@ -121,13 +128,13 @@ private let migrations: [Int64: String] = [
 ]
 
 /// A failed SQLite call: its result code and message.
-private struct SQLiteFailure: Error {
+struct SQLiteFailure: Error {
   var code: Int32
   var message: String
 }
 
 /// One SQLite connection, used by one thread at a time (the writer thread, or under a `Mutex`).
-private final class Connection: @unchecked Sendable {
+final class Connection: @unchecked Sendable {
   let handle: OpaquePointer
 
   init(path: String, create: Bool) throws(DecisionLogError) {
@@ -208,7 +215,7 @@ private final class Connection: @unchecked Sendable {
 }
 
 /// A prepared statement, finalized when released.
-private final class Statement {
+final class Statement {
   let handle: OpaquePointer
   let connection: Connection
 
@@ -256,7 +263,7 @@ private final class Statement {
 
 /// Deletes up to `chunk` decisions outside `retention` (older than the age limit, or beyond the newest
 /// `maxRows`) in one statement each; returns how many were deleted.
-private func prune(_ connection: Connection, _ retention: DecisionLog.Retention, now: Int64, chunk: Int) throws(SQLiteFailure) -> Int {
+func prune(_ connection: Connection, _ retention: DecisionLog.Retention, now: Int64, chunk: Int) throws(SQLiteFailure) -> Int {
   var deleted = 0
   if let maxAge = retention.maxAgeSeconds {
     let statement = try connection.prepare(
@@ -290,10 +297,14 @@ private final class LogWriter: @unchecked Sendable {
   /// Pages in the WAL after the last commit, reported by SQLite's WAL hook.
   var walPages: Int32 = 0
   let checkpointing: CheckpointLock
+  let health: DecisionLogHealth
+  /// Whether the connection is in `query_only` mode for ``DecisionLog/Configuration/faults``.
+  var faulted = false
 
-  init(configuration: DecisionLog.Configuration, checkpointing: CheckpointLock) throws(DecisionLogError) {
+  init(configuration: DecisionLog.Configuration, checkpointing: CheckpointLock, health: DecisionLogHealth) throws(DecisionLogError) {
     self.configuration = configuration
     self.checkpointing = checkpointing
+    self.health = health
     let path = configuration.path
     connection = try Connection(path: path, create: true)
     try connection.validate(path: path, create: true)
@@ -330,10 +341,16 @@ private final class LogWriter: @unchecked Sendable {
     var nextPrune = monotonicSeconds()
     var backlog = false
     while true {
-      let wait = retains ? (backlog ? 0 : max(0, nextPrune - monotonicSeconds())) : 3_600
+      var wait = retains ? (backlog ? 0 : max(0, nextPrune - monotonicSeconds())) : 3_600
+      if !health.isWritable { wait = min(wait, configuration.failureProbeSeconds) }
       guard let batch = queue.takeBatch(timeoutSeconds: wait) else { break }
+      applyFaults()
+      if batch.items.isEmpty, !health.isWritable {
+        if let reason = probe() { health.failed(reason: reason, records: 0) } else { health.succeeded() }
+      }
       if !batch.items.isEmpty {
         let (error, itemErrors) = write(batch.items)
+        if case .writeFailed(let reason)? = error { health.failed(reason: reason, records: batch.items.count) } else { health.succeeded() }
         queue.finish(batch, error: error, itemErrors: itemErrors)
         if walPages >= Int32(clamping: configuration.walRestartPages) {
           // Copies what the checkpointer has not yet, then lets the next commit start the WAL over.
@@ -354,6 +371,26 @@ private final class LogWriter: @unchecked Sendable {
     }
     // Closing: copy the WAL into the database and empty it, so the file stands alone.
     sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+  }
+
+  /// Switches `query_only` to match ``DecisionLog/Configuration/faults``.
+  private func applyFaults() {
+    guard let faults = configuration.faults, faults.failWrites != faulted else { return }
+    faulted = faults.failWrites
+    try? connection.execute("PRAGMA query_only=\(faulted ? 1 : 0)")
+  }
+
+  /// A write that leaves no trace (a row added and removed in one transaction): `nil` when it
+  /// committed, else SQLite's error.
+  private func probe() -> String? {
+    do {
+      try connection.execute("BEGIN IMMEDIATE; INSERT INTO reloads(at, token, result) VALUES('', '', '');"
+        + " DELETE FROM reloads WHERE rowid = last_insert_rowid(); COMMIT")
+      return nil
+    } catch {
+      try? connection.execute("ROLLBACK")
+      return error.message
+    }
   }
 
   /// Writes `items` in one transaction; a failing record fails alone, a failing transaction fails them all.
@@ -393,7 +430,16 @@ private final class LogWriter: @unchecked Sendable {
       do {
         _ = try statement.step()
       } catch {
+        statement.reset()
+        // A record's own fault (a duplicate id) fails it alone; anything else (a full disk, an I/O
+        // error, a read-only file) is the log's and fails the batch.
+        guard error.code & 0xFF == SQLITE_CONSTRAINT else {
+          _ = try? rollback.step()
+          rollback.reset()
+          return (.writeFailed(reason: error.message), [:])
+        }
         itemErrors[offset] = .writeFailed(reason: error.message)
+        continue
       }
       statement.reset()
     }
@@ -452,157 +498,5 @@ private final class Checkpointer: Sendable {
     guard !signals.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
     signals.wake.signal()
     signals.exited.wait()
-  }
-}
-
-/// Read access to a decision log through its own connection; also what `proviso log` and `proviso replay` open.
-///
-/// Calls are serialized on one connection; the callback of ``forEachDecision(matching:_:)`` runs while
-/// that connection is held, so it must not call back into the same reader.
-public final class DecisionLogReader: Sendable {
-  /// The log file's path.
-  public let path: String
-  private let connection: Mutex<Connection>
-  /// The file's schema version: 1 has no token column (a log not yet opened by a writer since tokens came).
-  private let schemaVersion: Int64
-
-  /// Opens an existing decision log for reading.
-  ///
-  /// - Throws: ``DecisionLogError/cannotOpen(path:reason:)`` when the file is missing,
-  ///   ``DecisionLogError/notADecisionLog(path:reason:)`` when it is corrupt or another application's.
-  public init(path: String) throws(DecisionLogError) {
-    self.path = path
-    let connection = try Connection(path: path, create: false)
-    schemaVersion = try connection.validate(path: path, create: false)
-    self.connection = Mutex(connection)
-  }
-
-  /// Every recorded `POST /v1/reload`, oldest first (none in a log whose writer predates tokens).
-  public func reloads() throws(DecisionLogError) -> [ReloadRecord] {
-    guard schemaVersion >= 2 else { return [] }
-    return try read { connection throws(SQLiteFailure) -> [ReloadRecord] in
-      let statement = try connection.prepare("SELECT at, token, result FROM reloads ORDER BY at, rowid")
-      var records: [ReloadRecord] = []
-      while try statement.step() {
-        records.append(ReloadRecord(at: LogTime.parse(statement.text(0)) ?? 0, token: statement.text(1), resultsJSON: statement.text(2)))
-      }
-      return records
-    }
-  }
-
-  /// The decision with `id`, or `nil`.
-  public func decision(id: String) throws(DecisionLogError) -> DecisionRecord? {
-    var found: DecisionRecord?
-    try query("WHERE id = ?1", binding: [.text(id)]) { record in
-      found = record
-      return false
-    }
-    return found
-  }
-
-  /// Calls `body` with each decision matching `query`, oldest first, until it returns `false`.
-  public func forEachDecision(matching query: DecisionQuery, _ body: (DecisionRecord) -> Bool) throws(DecisionLogError) {
-    var conditions: [String] = []
-    var values: [SQLValue] = []
-    if let policy = query.policy {
-      values.append(.text(policy))
-      conditions.append("policy = ?\(values.count)")
-    }
-    if let since = query.since {
-      values.append(.text(LogTime.format(micros: since)))
-      conditions.append("at >= ?\(values.count)")
-    }
-    if let until = query.until {
-      values.append(.text(LogTime.format(micros: until)))
-      conditions.append("at < ?\(values.count)")
-    }
-    var clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-    clause += " ORDER BY at, id"
-    if let limit = query.limit {
-      values.append(.integer(Int64(limit)))
-      clause += " LIMIT ?\(values.count)"
-    }
-    try self.query(clause, binding: values, body)
-  }
-
-  /// Every decision matching `query`, oldest first.
-  public func decisions(matching query: DecisionQuery) throws(DecisionLogError) -> [DecisionRecord] {
-    var records: [DecisionRecord] = []
-    try forEachDecision(matching: query) { records.append($0); return true }
-    return records
-  }
-
-  /// The number of decisions stored.
-  public func count() throws(DecisionLogError) -> Int {
-    try read { connection throws(SQLiteFailure) in Int(try connection.integer("SELECT count(*) FROM decisions")) }
-  }
-
-  /// The stored source of the policy version `hash`, or `nil`.
-  public func policyVersion(hash: String) throws(DecisionLogError) -> PolicyVersionRecord? {
-    try policyVersionRow("WHERE hash = ?1", hash)
-  }
-
-  /// The most recently loaded stored version of `policy`, or `nil`: what start-up can fall back to
-  /// when the policy's file is broken.
-  public func latestPolicyVersion(policy: String) throws(DecisionLogError) -> PolicyVersionRecord? {
-    try policyVersionRow("WHERE policy = ?1 ORDER BY loaded_at DESC, rowid DESC LIMIT 1", policy)
-  }
-
-  private func policyVersionRow(_ clause: String, _ value: String) throws(DecisionLogError) -> PolicyVersionRecord? {
-    try read { connection throws(SQLiteFailure) -> PolicyVersionRecord? in
-      let statement = try connection.prepare("SELECT hash, policy, source, loaded_at FROM policy_versions \(clause)")
-      statement.bind(1, value)
-      guard try statement.step() else { return nil }
-      return PolicyVersionRecord(hash: statement.text(0), policy: statement.text(1), source: statement.text(2),
-                                 loadedAt: LogTime.parse(statement.text(3)) ?? 0)
-    }
-  }
-
-  /// Deletes every decision outside `retention` as of `now` (microseconds since 1970) at once; returns how many.
-  public func prune(_ retention: DecisionLog.Retention, now: Int64) throws(DecisionLogError) -> Int {
-    do {
-      return try connection.withLock { connection throws(SQLiteFailure) in
-        var total = 0
-        while true {
-          let deleted = try PolicyServer.prune(connection, retention, now: now, chunk: 50_000)
-          total += deleted
-          if deleted < 50_000 { return total }
-        }
-      }
-    } catch {
-      throw .writeFailed(reason: error.message)
-    }
-  }
-
-  private enum SQLValue {
-    case text(String)
-    case integer(Int64)
-  }
-
-  private func query(_ clause: String, binding values: [SQLValue], _ body: (DecisionRecord) -> Bool) throws(DecisionLogError) {
-    try read { connection throws(SQLiteFailure) in
-      let statement = try connection.prepare(
-        "SELECT id, at, policy, version, input, result, latency_us, \(schemaVersion >= 2 ? "token" : "''") FROM decisions \(clause)")
-      for (index, value) in values.enumerated() {
-        switch value {
-        case .text(let text): statement.bind(Int32(index + 1), text)
-        case .integer(let integer): statement.bind(Int32(index + 1), integer)
-        }
-      }
-      while try statement.step() {
-        let record = DecisionRecord(id: statement.text(0), at: LogTime.parse(statement.text(1)) ?? 0,
-                                    policy: statement.text(2), version: statement.text(3), inputJSON: statement.text(4),
-                                    resultJSON: statement.text(5), latencyMicros: Int(statement.int64(6)), token: statement.text(7))
-        if !body(record) { break }
-      }
-    }
-  }
-
-  private func read<Result>(_ body: (Connection) throws(SQLiteFailure) -> Result) throws(DecisionLogError) -> Result {
-    do {
-      return try connection.withLock { connection throws(SQLiteFailure) in try body(connection) }
-    } catch {
-      throw .readFailed(reason: error.message)
-    }
   }
 }

@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// One answered decision as the decision log stores it.
 public struct DecisionRecord: Hashable, Sendable {
   /// The decision id (26 characters, time-ordered; see ``DecisionIDGenerator``).
@@ -8,7 +10,8 @@ public struct DecisionRecord: Hashable, Sendable {
   public var policy: String
   /// The content hash of the policy version that made the decision.
   public var version: String
-  /// The request's input document, as JSON text.
+  /// The request's input document as canonical one-line JSON text (``JSONWriter/canonical(_:maxNesting:)-([UInt8],_)``);
+  /// logs written before that hold the raw body.
   public var inputJSON: String
   /// The decision returned, as JSON text.
   public var resultJSON: String
@@ -34,8 +37,10 @@ public struct DecisionRecord: Hashable, Sendable {
   /// The record as one JSON line (no trailing newline):
   /// `{"id":…,"at":"2026-…Z","policy":…,"version":…,"token":…|null,"input":{…},"result":{…},"latency_us":…}`.
   ///
-  /// `input` and `result` are embedded as the JSON they are stored as, not re-quoted; `token` is
-  /// `null` when no token was involved.
+  /// `input` and `result` are embedded in their canonical one-line form (``JSONWriter/canonical(_:maxNesting:)-([UInt8],_)``),
+  /// so the line is valid JSON even for logs written before inputs were stored canonically (raw
+  /// bodies with line breaks); stored text that is not JSON is embedded as a JSON string. `token`
+  /// is `null` when no token was involved.
   public var jsonLine: String {
     var writer = JSONWriter(capacity: 128 + inputJSON.utf8.count + resultJSON.utf8.count)
     writer.raw("{\"id\":")
@@ -49,13 +54,19 @@ public struct DecisionRecord: Hashable, Sendable {
     writer.raw(",\"token\":")
     if token.isEmpty { writer.null() } else { writer.string(token) }
     writer.raw(",\"input\":")
-    writer.rawBytes(inputJSON.isEmpty ? Array("null".utf8) : Array(inputJSON.utf8))
+    DecisionRecord.embed(inputJSON, into: &writer)
     writer.raw(",\"result\":")
-    writer.rawBytes(resultJSON.isEmpty ? Array("null".utf8) : Array(resultJSON.utf8))
+    DecisionRecord.embed(resultJSON, into: &writer)
     writer.raw(",\"latency_us\":")
     writer.integer(latencyMicros)
     writer.raw("}")
     return String(decoding: writer.bytes, as: UTF8.self)
+  }
+
+  /// Appends stored JSON text in canonical form: `null` when empty, a JSON string when not JSON.
+  static func embed(_ json: String, into writer: inout JSONWriter) {
+    if json.isEmpty { return writer.null() }
+    do { writer.rawBytes(try JSONWriter.canonical(Array(json.utf8))) } catch { writer.string(json) }
   }
 }
 
@@ -83,9 +94,15 @@ public struct ReloadRecord: Hashable, Sendable {
     writer.raw(",\"token\":")
     if token.isEmpty { writer.null() } else { writer.string(token) }
     writer.raw(",\"result\":")
-    writer.rawBytes(resultsJSON.isEmpty ? Array("null".utf8) : Array(resultsJSON.utf8))
+    DecisionRecord.embed(resultsJSON, into: &writer)
     writer.raw("}")
     return String(decoding: writer.bytes, as: UTF8.self)
+  }
+
+  /// Appends stored JSON text in canonical form: `null` when empty, a JSON string when not JSON.
+  static func embed(_ json: String, into writer: inout JSONWriter) {
+    if json.isEmpty { return writer.null() }
+    do { writer.rawBytes(try JSONWriter.canonical(Array(json.utf8))) } catch { writer.string(json) }
   }
 }
 

@@ -1,3 +1,5 @@
+import PolicyJSON
+
 extension DecisionService {
   /// `{"policies":[{"id":…,"version":…,"loaded_at":…,"source_file":…,"last_reload_error":null|{…}}]}`.
   static func policiesJSON(_ policies: [PolicyStatus]) -> [UInt8] {
@@ -55,5 +57,29 @@ extension DecisionService {
     writer.string(status.sourceFile)
     writer.raw(",\"last_reload_error\":")
     if let error = status.lastReloadError { writer.rawBytes(error.json) } else { writer.null() }
+  }
+}
+
+extension DecisionService {
+  /// The answer for a body the engine refused: when the refusal is that the body is not JSON (the
+  /// decoder's `input_malformed_json`), the 400 `malformed_json` answer located by the reader's
+  /// error; otherwise `rejected` as it is. Runs the reader again only on that error path.
+  static func malformedBody(_ body: [UInt8], rejected: WireError) -> WireError {
+    guard rejected.errors.contains(where: { $0.code == InputError.Code.malformed.rawValue }) else { return rejected }
+    do {
+      _ = try JSONWriter.canonical(body)
+      return rejected
+    } catch {
+      return .malformedJSON(error)
+    }
+  }
+}
+
+extension WireError {
+  /// 400 `malformed_json` for a body the JSON reader refused, located by its line and column
+  /// (1-based, the column in Unicode scalars); the detail's message is the reader's
+  /// (`expected ',' or '}', found ']'`).
+  static func malformedJSON(_ error: JSONError) -> WireError {
+    .malformedJSON(line: error.line, column: error.column, problem: error.message)
   }
 }

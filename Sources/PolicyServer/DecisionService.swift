@@ -1,4 +1,5 @@
 import Foundation
+import PolicyJSON
 
 /// The decision service's HTTP API over a ``DecisionEngine``: routing, access control (named bearer
 /// tokens with scopes), media-type and body checks, decision ids, the decision log and the metrics.
@@ -13,19 +14,15 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
   public struct Configuration: Sendable {
     /// Who may call what; with no tokens every endpoint is open (serve on loopback only then).
     public var access: AccessControl
-    /// The JSON checker for decision bodies (its nesting limit applies).
-    public var jsonSyntax: JSONSyntax
 
     /// Creates a configuration.
-    public init(access: AccessControl = AccessControl(), jsonSyntax: JSONSyntax = JSONSyntax()) {
+    public init(access: AccessControl = AccessControl()) {
       self.access = access
-      self.jsonSyntax = jsonSyntax
     }
 
     /// The former configuration: decisions and reads open, reload only with `adminToken` (none when `nil`).
-    public init(adminToken: String?, jsonSyntax: JSONSyntax = JSONSyntax()) {
-      self.init(access: adminToken.map { AccessControl.adminOnly(secret: $0) } ?? AccessControl(tokens: [], openScopes: [.decide, .read]),
-                jsonSyntax: jsonSyntax)
+    public init(adminToken: String?) {
+      self.init(access: adminToken.map { AccessControl.adminOnly(secret: $0) } ?? AccessControl(tokens: [], openScopes: [.decide, .read]))
     }
   }
 
@@ -89,8 +86,9 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
       case .reload: return reload(request, token: token, deferred: deferred).map { count($0, endpoint: ServiceEndpoint.reload.metricName) }
       case .health: return count(json(200, Array(#"{"status":"ok"}"#.utf8)), endpoint: ServiceEndpoint.health.metricName)
       case .ready:
-        let response = engine.isReady ? json(200, Array(#"{"status":"ready"}"#.utf8))
-                                       : WireError.unavailable("policies are still loading").response
+        let response = !engine.isReady ? WireError.unavailable("policies are still loading").response
+          : log?.isWritable == false ? WireError.unavailable("the decision log cannot be written").response
+          : json(200, Array(#"{"status":"ready"}"#.utf8))
         return count(response, endpoint: ServiceEndpoint.ready.metricName)
       case .metrics:
         metrics.decisionLogQueueDepth.labels().set(log?.queueDepth ?? 0)
@@ -133,9 +131,6 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
 
   private func decide(_ request: HTTPRequest, policy: String, token: String?, deferred: HTTPResponder?) -> HTTPResponse? {
     let started = monotonicSeconds()
-    if let syntaxError = configuration.jsonSyntax.validate(request.body) {
-      return count(syntaxError.wireError.response, endpoint: ServiceEndpoint.decide.metricName)
-    }
     let id = ids.next()
     let receivedAt = LogTime.nowMicros()
     let explain = request.query["explain"] == "true"
@@ -143,11 +138,21 @@ public final class DecisionService<Engine: DecisionEngine>: Sendable {
     case .unknownPolicy:
       return count(WireError.unknownPolicy(policy).response, endpoint: ServiceEndpoint.decide.metricName)
     case .rejected(let error):
-      return count(error.response, endpoint: ServiceEndpoint.decide.metricName, policy: policy)
+      return count(Self.malformedBody(request.body, rejected: error).response, endpoint: ServiceEndpoint.decide.metricName, policy: policy)
     case .decided(let decision):
+      // The log stores the input as canonical one-line JSON: the engine's decoder made it in its one
+      // pass; an engine that did not gets it made here (which also refuses a body that is not JSON).
+      let input: [UInt8]
+      if let canonical = decision.canonicalInput {
+        input = canonical
+      } else {
+        do { input = try JSONWriter.canonical(request.body) } catch {
+          return count(WireError.malformedJSON(error).response, endpoint: ServiceEndpoint.decide.metricName, policy: policy)
+        }
+      }
       guard let log else { return answered(decision, policy: policy, started: started, error: nil) }
       let record = DecisionRecord(id: id, at: receivedAt, policy: policy, version: decision.version,
-                                  inputJSON: String(decoding: request.body, as: UTF8.self),
+                                  inputJSON: String(decoding: input, as: UTF8.self),
                                   resultJSON: String(decoding: decision.body, as: UTF8.self),
                                   latencyMicros: decision.evaluationMicros, token: token ?? "")
       do {

@@ -1,4 +1,5 @@
 @_exported import PolicyExpr
+import PolicyJSON
 
 /// The service writes its wire JSON with the engine's ``JSONWriter``; these are the small
 /// conveniences its hand-written encoders use (callers place the commas and brackets).

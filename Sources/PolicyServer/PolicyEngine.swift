@@ -120,7 +120,8 @@ public final class PolicyEngine: DecisionEngine {
     let started = DispatchTime.now().uptimeNanoseconds
     let policy = entry.policy
     let input: ObjectValue
-    switch policy.decodeInput(request.input) {
+    var canonical: [UInt8]?
+    switch policy.decodeInput(request.input, canonical: &canonical) {
     case .success(let o): input = o
     case .failure(let errors):
       return .rejected(.invalidInput(errors.errors.map { e in
@@ -138,7 +139,7 @@ public final class PolicyEngine: DecisionEngine {
       extra.append(("models", .map(MapValue(uncheckedKeys: policy.modelHashes.map { .string($0.0) }, values: policy.modelHashes.map { .string($0.1) }))))
     }
     decision.writeJSON(to: &w, id: request.id, extra: extra)
-    return .decided(EngineDecision(version: policy.version, outcome: decision.outcome.rawValue, body: w.bytes, evaluationMicros: micros))
+    return .decided(EngineDecision(version: policy.version, outcome: decision.outcome.rawValue, body: w.bytes, evaluationMicros: micros, canonicalInput: canonical))
   }
 
   public func policies() -> [PolicyStatus] {

@@ -105,7 +105,7 @@ public struct WireError: Hashable, Sendable, Error {
 }
 
 extension WireError {
-  /// 400: the body is not JSON; `line` and `column` (1-based, column in bytes) locate the first error.
+  /// 400: the body is not JSON; `line` and `column` (1-based, the column in Unicode scalars) locate the first error.
   public static func malformedJSON(line: Int, column: Int, problem: String) -> WireError {
     WireError(status: 400, code: "malformed_json", message: "request body is not valid JSON",
               errors: [WireErrorDetail(code: "json_syntax_error", location: WireLocation(line: line, column: column), message: problem)])

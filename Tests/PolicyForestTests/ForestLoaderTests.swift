@@ -52,8 +52,9 @@ final class ForestLoaderTests: XCTestCase {
       let e = error as? ForestError
       XCTAssertEqual(e?.code, "model_corrupt")
       XCTAssertEqual(e?.path, path)
-      XCTAssertTrue(e?.message.hasPrefix("truncated JSON: ") == true, e?.message ?? "")
-      XCTAssertTrue(e?.message.hasSuffix(" at byte 5000") == true, e?.message ?? "")
+      // The one-line fixture is cut after 5,000 ASCII bytes: line 1, column 5001.
+      XCTAssertTrue(e?.message.hasPrefix("truncated JSON: 1:5001: ") == true, e?.message ?? "")
+      XCTAssertTrue(e?.message.hasSuffix(", found end of input") == true, e?.message ?? "")
     }
   }
 

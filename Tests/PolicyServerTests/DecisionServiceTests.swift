@@ -75,7 +75,7 @@ final class DecisionServiceTests: XCTestCase {
     let record = try XCTUnwrap(DecisionLogReader(path: log.configuration.path).decision(id: id))
     XCTAssertEqual(record.policy, "limits")
     XCTAssertEqual(record.version, "v1")
-    XCTAssertEqual(record.inputJSON, #"{"amount": 70}"#)
+    XCTAssertEqual(record.inputJSON, #"{"amount":70}"#, "stored as canonical one-line JSON")
     XCTAssertEqual(record.resultJSON, response.body)
     XCTAssertEqual(record.latencyMicros, 3)
   }
@@ -112,7 +112,7 @@ final class DecisionServiceTests: XCTestCase {
       ("GET", "/v2/x", [], [:], 404, #"{"code":"not_found","message":"no resource at '/v2/x'","errors":[]}"#),
       ("GET", "/v1/decisions/limits", [], [:], 405, #"{"code":"method_not_allowed","message":"method 'GET' is not allowed on '/v1/decisions/limits'","errors":[]}"#),
       ("POST", "/v1/decisions/limits", Array("{\"amount\": 7,}".utf8), [:], 400,
-       #"{"code":"malformed_json","message":"request body is not valid JSON","errors":[{"code":"json_syntax_error","location":{"line":1,"column":14},"message":"expected '\"' to start an object key, found '}'"}]}"#),
+       #"{"code":"malformed_json","message":"request body is not valid JSON","errors":[{"code":"json_syntax_error","location":{"line":1,"column":14},"message":"expected a string key, found '}'"}]}"#),
       ("POST", "/v1/decisions/limits", Array("{\"amount\": \"x\"}".utf8), [:], 422,
        #"{"code":"invalid_input","message":"input does not match the policy's schema","errors":[{"code":"input_type_mismatch","location":{"path":"amount"},"message":"field 'amount' must be int, found string"}]}"#),
       ("POST", "/v1/decisions/limits", [UInt8](repeating: 0x20, count: 5_000), [:], 413,

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyJSON
 
 /// `optional.none()`, shared by every absent `optional_type(T)` field.
 private let optionalNone = OptionalBox(nil)

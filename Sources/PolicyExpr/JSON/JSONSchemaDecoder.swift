@@ -1,4 +1,5 @@
 import Foundation
+import PolicyJSON
 
 /// Decodes JSON bytes straight into a ``Value`` of a declared type, without an intermediate tree.
 ///
@@ -67,7 +68,19 @@ public struct JSONSchemaDecoder: Sendable {
 
   /// Decodes one document (offsets count from the start of `bytes`).
   public func decode(_ bytes: UnsafeRawBufferPointer) -> Result<Value, InputErrors> {
+    var none: [UInt8]?
+    return decode(bytes, canonical: &none, collect: false)
+  }
+
+  /// Decodes one document and, when it decodes, sets `canonical` to its canonical one-line JSON
+  /// (``JSONWriter/canonical(_:maxNesting:)-(UnsafeRawBufferPointer,_)``'s form) made in the same pass.
+  public func decode(_ bytes: UnsafeRawBufferPointer, canonical: inout [UInt8]?) -> Result<Value, InputErrors> {
+    decode(bytes, canonical: &canonical, collect: true)
+  }
+
+  private func decode(_ bytes: UnsafeRawBufferPointer, canonical: inout [UInt8]?, collect: Bool) -> Result<Value, InputErrors> {
     var decoding = SchemaDecoding(JSONScanner(bytes.bindMemory(to: UInt8.self)), maxNesting: maxNesting, maxErrors: maxErrors)
+    if collect { decoding.scanner.startCanonical() }
     var value: Value?
     do {
       value = try decoding.decodeValue(root, depth: 0)
@@ -75,7 +88,10 @@ public struct JSONSchemaDecoder: Sendable {
     } catch {
       if !decoding.stopped { decoding.record(malformed: error) }
     }
-    if let value, decoding.errors.isEmpty { return .success(value) }
+    if let value, decoding.errors.isEmpty {
+      if collect { canonical = decoding.scanner.finishCanonical() }
+      return .success(value)
+    }
     return .failure(InputErrors(decoding.finish()))
   }
 }

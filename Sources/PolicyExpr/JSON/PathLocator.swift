@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// Finds the path (keys and indices) to the value at a byte offset by walking the document.
 struct PathLocator {
   var scanner: JSONScanner

@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// The conformance suite's "typed value" JSON encoding of ``Value``s
 /// (`/work/shared/conformance/cel-spec/README.md`): one-key objects naming the kind.
 ///

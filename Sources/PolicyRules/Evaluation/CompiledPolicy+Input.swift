@@ -8,7 +8,12 @@ extension CompiledPolicy {
   /// Values are parsed straight into engine values; a violation names the field path and the
   /// expected type. Unknown top-level fields are rejected (a typo would otherwise go unnoticed).
   public func decodeInput(_ bytes: UnsafeRawBufferPointer) -> Result<ObjectValue, InputErrors> {
-    switch inputDecoder.decode(bytes) {
+    Self.inputObject(inputDecoder.decode(bytes))
+  }
+
+  /// The decoded document as the input object, or why it is not one.
+  private static func inputObject(_ decoded: Result<Value, InputErrors>) -> Result<ObjectValue, InputErrors> {
+    switch decoded {
     case .success(.object(let o)): return .success(o)
     case .success(let v):
       return .failure(InputErrors([InputError(.typeMismatch, path: "", expected: "object", found: v.kindName, offset: 0, line: 1, column: 1)]))
@@ -19,6 +24,12 @@ extension CompiledPolicy {
   /// Decodes an input document given as bytes.
   public func decodeInput(_ bytes: [UInt8]) -> Result<ObjectValue, InputErrors> {
     bytes.withUnsafeBytes { decodeInput($0) }
+  }
+
+  /// Decodes an input document and sets `canonical` to its canonical one-line JSON, made in the
+  /// same pass (what the decision log stores).
+  public func decodeInput(_ bytes: [UInt8], canonical: inout [UInt8]?) -> Result<ObjectValue, InputErrors> {
+    Self.inputObject(bytes.withUnsafeBytes { inputDecoder.decode($0, canonical: &canonical) })
   }
 }
 

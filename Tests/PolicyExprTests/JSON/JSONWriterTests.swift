@@ -1,3 +1,4 @@
+import PolicyJSON
 import XCTest
 
 @testable import PolicyExpr

@@ -26,7 +26,8 @@ final class PolicyLoaderRobustnessTests: XCTestCase {
       XCTAssertNil(policy, "\(c.name)", file: file, line: line)
       XCTAssertTrue(diagnostics.hasErrors, "\(c.name)", file: file, line: line)
       XCTAssertTrue(diagnostics.allSatisfy { $0.file != nil }, "\(c.name): every diagnostic is located", file: file, line: line)
-      XCTAssertLessThan(seconds, 5, "\(c.name) took \(seconds) s", file: file, line: line)
+      // A bound against hangs and blow-ups (a debug build on a loaded 2-core machine), not a speed goal.
+      XCTAssertLessThan(seconds, 30, "\(c.name) took \(seconds) s", file: file, line: line)
       let text = DiagnosticRenderer().render(diagnostics)
       PolicyFixtures.dump("robust-" + c.name, text)
       XCTAssertEqual(text, c.expected, "case '\(c.name)'", file: file, line: line)

@@ -1,36 +1,58 @@
+import PolicySource
+
 /// A string as scanned: either untouched bytes of the input or unescaped bytes in the scratch buffer.
-enum JSONStringToken {
+public enum JSONStringToken {
   /// The string had no escapes: its bytes are `input[range]`.
   case raw(Range<Int>)
   /// The string had escapes: its unescaped bytes are the scanner's ``JSONScanner/scratch``.
   case unescaped
 }
 
-/// A cursor over UTF-8 bytes with the lexical rules of RFC 8259, shared by ``JSONReader`` and
-/// ``JSONSchemaDecoder``.
-struct JSONScanner {
-  let bytes: UnsafeBufferPointer<UInt8>
-  var position = 0
+/// A cursor over UTF-8 bytes with the lexical rules of RFC 8259: the one JSON lexer, under
+/// ``JSONReader`` (trees and pull reading) and PolicyExpr's schema decoder.
+///
+/// Strict: no comments, no trailing commas, no single quotes, no leading `+` or zeros, no byte-order
+/// mark; strings are checked as UTF-8 with PolicySource's `UTF8Validation` (no overlong forms, no
+/// surrogates) and must escape control characters. Errors are ``JSONError``s located by line and
+/// column (1-based, the column in Unicode scalars, as everywhere in Proviso).
+///
+/// With ``startCanonical()`` the scanner also copies the document's canonical form as it goes (see
+/// ``finishCanonical()``), so a caller gets it from the same pass that checks or decodes it.
+public struct JSONScanner {
+  /// The document.
+  public let bytes: UnsafeBufferPointer<UInt8>
+  /// The offset of the next byte to read.
+  public var position = 0
   /// Unescaped bytes of the last string that had escapes.
-  var scratch: [UInt8] = []
+  public var scratch: [UInt8] = []
+  /// The canonical form so far (up to ``canonicalCopied``), or `nil` when not collecting it.
+  @usableFromInline var canonical: [UInt8]?
+  /// The input offset up to which the input has been accounted for in ``canonical``.
+  @usableFromInline var canonicalCopied = 0
 
-  init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+  /// A scanner at the start of `bytes`.
+  public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-  @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool {
+  /// Whether `b` is JSON whitespace (space, tab, line feed, carriage return).
+  @inlinable @inline(__always) public static func isWhitespace(_ b: UInt8) -> Bool {
     b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
   }
 
-  @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+  /// Whether `b` is an ASCII digit.
+  @inlinable @inline(__always) public static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
   /// The byte at `position`, or `nil` at the end.
-  @inline(__always) var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
+  @inlinable @inline(__always) public var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-  @inline(__always) mutating func skipWhitespace() {
+  /// Skips whitespace (leaving it out of the canonical form, when collecting one).
+  @inlinable @inline(__always) public mutating func skipWhitespace() {
+    let start = position
     while position < bytes.count && JSONScanner.isWhitespace(bytes[position]) { position += 1 }
+    if position != start && canonical != nil { dropFromCanonical(start) }
   }
 
   /// Throws unless only whitespace remains.
-  mutating func expectEnd() throws(JSONError) {
+  public mutating func expectEnd() throws(JSONError) {
     skipWhitespace()
     if position < bytes.count { throw error(.syntax, expected: "end of input") }
   }
@@ -38,18 +60,18 @@ struct JSONScanner {
   // MARK: Errors
 
   /// An error at `offset` (default: the current position) naming what is there.
-  func error(_ code: JSONError.Code, expected: String, at offset: Int? = nil) -> JSONError {
+  public func error(_ code: JSONError.Code, expected: String, at offset: Int? = nil) -> JSONError {
     let at = offset ?? position
     return JSONError(code, expected: expected, found: describe(at: at), offset: at, in: bytes)
   }
 
   /// An error with an explicit description of what was found.
-  func error(_ code: JSONError.Code, expected: String, found: String, at offset: Int) -> JSONError {
+  public func error(_ code: JSONError.Code, expected: String, found: String, at offset: Int) -> JSONError {
     JSONError(code, expected: expected, found: found, offset: offset, in: bytes)
   }
 
   /// A short description of the character at `offset`: `'x'`, `U+000A`, `byte 0xFF`, `end of input`.
-  func describe(at offset: Int) -> String {
+  public func describe(at offset: Int) -> String {
     guard offset < bytes.count else { return "end of input" }
     let b = bytes[offset]
     if b < 0x20 || b == 0x7F { return "U+" + hex(UInt32(b), width: 4) }
@@ -61,6 +83,12 @@ struct JSONScanner {
     return "byte 0x" + hex(UInt32(b), width: 2)
   }
 
+  /// `line:column` of `offset`, for messages that mention a second position.
+  func locationText(_ offset: Int) -> String {
+    let (line, column) = JSONError.location(of: offset, in: bytes)
+    return "\(line):\(column)"
+  }
+
   func hex(_ value: UInt32, width: Int) -> String {
     let digits = String(value, radix: 16, uppercase: true)
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
@@ -69,7 +97,7 @@ struct JSONScanner {
   // MARK: Literals and numbers
 
   /// Consumes `literal` (`true`, `false`, `null`) at the current position.
-  mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
+  public mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
     let count = literal.utf8CodeUnitCount
     let text = literal.utf8Start
     for i in 0..<count where position + i >= bytes.count || bytes[position + i] != text[i] {
@@ -79,7 +107,7 @@ struct JSONScanner {
   }
 
   /// Scans a number at the current position; returns its byte range and whether it is an integer.
-  mutating func scanNumber() throws(JSONError) -> (range: Range<Int>, isInteger: Bool) {
+  public mutating func scanNumber() throws(JSONError) -> (range: Range<Int>, isInteger: Bool) {
     let start = position
     var p = position
     let n = bytes.count
@@ -123,7 +151,7 @@ struct JSONScanner {
   // MARK: Strings
 
   /// Scans a string whose opening quote is at the current position, checking UTF-8 and escapes.
-  mutating func scanString() throws(JSONError) -> JSONStringToken {
+  public mutating func scanString() throws(JSONError) -> JSONStringToken {
     let start = position + 1
     var p = start
     let n = bytes.count
@@ -147,12 +175,13 @@ struct JSONScanner {
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<p]))
         position = p
         try scanEscapedRest()
+        if canonical != nil { rewriteInCanonical(stringAt: start - 1) }
         return .unescaped
       }
       if b < 0x20 { throw error(.invalidString, expected: "an escape for control character", at: p) }
       p = b < 0x80 ? p + 1 : try validateUTF8(at: p)
     }
-    throw error(.syntax, expected: "'\"' to close the string opened at offset \(position)", at: n)
+    throw error(.syntax, expected: "'\"' to close the string opened at \(locationText(position))", at: n)
   }
 
   /// Whether any of the eight bytes in `word` is `"`, `\`, below 0x20 or above 0x7F (SWAR).
@@ -206,7 +235,7 @@ struct JSONScanner {
         p = next
       }
     }
-    throw error(.syntax, expected: "'\"' to close the string opened at offset \(open)", at: n)
+    throw error(.syntax, expected: "'\"' to close the string opened at \(locationText(open))", at: n)
   }
 
   /// Decodes `\uXXXX` (and a following low surrogate) at `p`; returns the offset after it.
@@ -281,7 +310,7 @@ struct JSONScanner {
   }
 
   /// Runs `body` over the bytes of a scanned string.
-  @inline(__always) func withBytes<R>(of token: JSONStringToken, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+  @inline(__always) public func withBytes<R>(of token: JSONStringToken, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     switch token {
     case .raw(let range): return body(UnsafeBufferPointer(rebasing: bytes[range]))
     case .unescaped: return scratch.withUnsafeBufferPointer(body)
@@ -289,14 +318,14 @@ struct JSONScanner {
   }
 
   /// The scanned string as a Swift `String` (the bytes are already known to be valid UTF-8).
-  func string(of token: JSONStringToken) -> String {
+  public func string(of token: JSONStringToken) -> String {
     withBytes(of: token) { String(decoding: $0, as: UTF8.self) }
   }
 
   // MARK: Skipping
 
   /// Skips one value (checking its syntax) without building anything.
-  mutating func skipValue(depth: Int, maxNesting: Int) throws(JSONError) {
+  public mutating func skipValue(depth: Int, maxNesting: Int) throws(JSONError) {
     skipWhitespace()
     guard let b = peek else { throw error(.syntax, expected: "a JSON value") }
     switch b {
@@ -329,21 +358,21 @@ struct JSONScanner {
   }
 
   /// Throws when nesting `depth` exceeds the limit.
-  @inline(__always) func checkDepth(_ depth: Int, _ maxNesting: Int) throws(JSONError) {
+  @inline(__always) public func checkDepth(_ depth: Int, _ maxNesting: Int) throws(JSONError) {
     if depth > maxNesting {
       throw error(.tooDeep, expected: "at most \(maxNesting) nested arrays and objects", found: "deeper nesting", at: position)
     }
   }
 
   /// Consumes `:` after an object key.
-  @inline(__always) mutating func expectColon() throws(JSONError) {
+  @inline(__always) public mutating func expectColon() throws(JSONError) {
     skipWhitespace()
     guard peek == UInt8(ascii: ":") else { throw error(.syntax, expected: "':' after the object key") }
     position += 1
   }
 
   /// After an element, consumes `,` (returns true) or the closing bracket (returns false).
-  @inline(__always) mutating func continueAfterElement(isObject: Bool) throws(JSONError) -> Bool {
+  @inline(__always) public mutating func continueAfterElement(isObject: Bool) throws(JSONError) -> Bool {
     skipWhitespace()
     let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
     if let b = peek {
@@ -357,5 +386,46 @@ struct JSONScanner {
       }
     }
     throw error(.syntax, expected: isObject ? "',' or '}'" : "',' or ']'")
+  }
+}
+
+// MARK: Canonical form
+
+extension JSONScanner {
+  /// Starts collecting the canonical form of what is scanned from here: the compact form
+  /// ``JSONWriter`` writes for the parsed document (keys in document order, numbers as written, no
+  /// insignificant whitespace, strings escaped by ``JSONWriter/writeString(_:)``).
+  ///
+  /// Whitespace is dropped where ``skipWhitespace()`` skips it and strings with escapes are
+  /// rewritten; everything else is copied as is, so a compact document costs one copy at the end.
+  public mutating func startCanonical() {
+    canonical = []
+    canonicalCopied = position
+  }
+
+  /// The canonical form of everything scanned since ``startCanonical()`` (call it after the
+  /// document was read to its end), or `nil` when not collecting.
+  public mutating func finishCanonical() -> [UInt8]? {
+    guard var out = canonical else { return nil }
+    if canonicalCopied < position { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[canonicalCopied..<position])) }
+    canonical = nil
+    return out
+  }
+
+  /// Leaves out the whitespace `start..<position`.
+  @usableFromInline mutating func dropFromCanonical(_ start: Int) {
+    if canonicalCopied < start { canonical!.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[canonicalCopied..<start])) }
+    canonicalCopied = position
+  }
+
+  /// Replaces the string with escapes that opened at `quote` (and ends at `position`) by its
+  /// unescaped text (in ``scratch``) escaped the writer's way.
+  mutating func rewriteInCanonical(stringAt quote: Int) {
+    if canonicalCopied < quote { canonical!.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[canonicalCopied..<quote])) }
+    var out = canonical!
+    canonical = nil  // keeps `out` uniquely referenced
+    scratch.withUnsafeBufferPointer { JSONWriter.appendQuoted($0, to: &out) }
+    canonical = out
+    canonicalCopied = position
   }
 }

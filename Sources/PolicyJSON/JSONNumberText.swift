@@ -1,9 +1,7 @@
-import Foundation
-
 /// Conversions of number text (already checked against the JSON grammar) to machine numbers.
-enum JSONNumberText {
+public enum JSONNumberText {
   /// The integer value when `text` is an integer in Int64's range.
-  static func int64(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+  public static func int64(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
     guard !text.isEmpty else { return nil }
     let negative = text[0] == UInt8(ascii: "-")
     guard let magnitude = uint64(text, allowingMinus: true) else { return nil }
@@ -16,7 +14,7 @@ enum JSONNumberText {
   }
 
   /// The integer value when `text` is a non-negative integer in UInt64's range (`-0` is 0).
-  static func uint64(_ text: UnsafeBufferPointer<UInt8>) -> UInt64? {
+  public static func uint64(_ text: UnsafeBufferPointer<UInt8>) -> UInt64? {
     guard let magnitude = uint64(text, allowingMinus: true) else { return nil }
     if text.first == UInt8(ascii: "-") && magnitude != 0 { return nil }
     return magnitude
@@ -49,7 +47,7 @@ enum JSONNumberText {
   /// The correctly rounded double of JSON number text (±infinity beyond the double range).
   ///
   /// Short numbers take Clinger's exact fast path; the rest go through the standard library.
-  static func double(_ text: UnsafeBufferPointer<UInt8>) -> Double {
+  public static func double(_ text: UnsafeBufferPointer<UInt8>) -> Double {
     var i = 0
     let n = text.count
     let negative = n > 0 && text[0] == UInt8(ascii: "-")
@@ -102,13 +100,5 @@ enum JSONNumberText {
       return negative ? -value : value
     }
     return Double(String(decoding: text, as: UTF8.self)) ?? .nan
-  }
-}
-
-extension JSONNumberText {
-  /// Exact decimal text as a ``DecimalNumber``, or `nil` (over 38 significant digits is rejected,
-  /// never rounded).
-  static func decimal(_ text: UnsafeBufferPointer<UInt8>) -> DecimalNumber? {
-    DecimalNumber(utf8: text)
   }
 }

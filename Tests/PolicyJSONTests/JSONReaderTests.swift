@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import PolicyExpr
+@testable import PolicyJSON
 
 final class JSONReaderTests: XCTestCase {
   private func number(_ text: String, integer: Bool) -> JSONValue {
@@ -68,7 +68,7 @@ final class JSONReaderTests: XCTestCase {
       (".5", "1:1: expected a JSON value, found '.'"),
       ("+1", "1:1: expected a JSON value, found '+'"),
       ("1 2", "1:3: expected end of input, found '2'"),
-      ("\"abc", "1:5: expected '\"' to close the string opened at offset 0, found end of input"),
+      ("\"abc", "1:5: expected '\"' to close the string opened at 1:1, found end of input"),
       ("\"a\nb\"", "1:3: expected an escape for control character, found U+000A"),
       (#""\x""#, "1:3: expected an escape sequence (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX), found 'x'"),
       (#""\u12G4""#, "1:6: expected four hex digits after '\\u', found 'G'"),
