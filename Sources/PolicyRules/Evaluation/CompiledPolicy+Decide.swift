@@ -117,6 +117,7 @@ extension CompiledPolicy {
       trace = t
     }
     d.trace = trace
+    d.usage = Decision.Usage(cost: a.meters.cost, memory: a.meters.memory)
     return d
   }
 

@@ -20,6 +20,17 @@ public struct Decision: Sendable {
   public var alerts: [FiredAlert]
   /// The explanation, when requested.
   public var trace: Trace?
+  /// What the decision spent of its budgets (``PolicyExpr/Limits/maxEvaluationCost`` steps and
+  /// ``PolicyExpr/Limits/maxEvaluationMemory`` bytes), explanation excluded.
+  public var usage = Usage()
+
+  /// A decision's spending of its evaluation budgets.
+  public struct Usage: Sendable, Hashable {
+    /// Evaluation steps (comprehension iterations).
+    public var cost = 0
+    /// Bytes of values built.
+    public var memory = 0
+  }
 
   /// The three outcomes; `error` never approves.
   public enum Outcome: String, Sendable { case approved, declined, error }

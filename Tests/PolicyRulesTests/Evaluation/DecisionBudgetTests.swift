@@ -1,3 +1,4 @@
+import Foundation
 import PolicyExpr
 import XCTest
 
@@ -120,5 +121,38 @@ final class DecisionMemoryBudgetTests: XCTestCase {
     let xs = (0..<20_000).map(String.init).joined(separator: ",")
     let d = try XCTUnwrap(PolicyFixtures.decide(p, "{\"r\": {\"xs\": [\(xs)]}}"))
     XCTAssertEqual(PolicyFixtures.summary(d), "approved; outputs: doubled=20000, kept=10000")
+    // One step an iteration; one value slot for each element the two lists hold.
+    XCTAssertEqual(d.usage, Decision.Usage(cost: 40_000, memory: 30_000 * MemoryLayout<Value>.stride))
+  }
+}
+
+/// The default budgets leave every bundled policy at least ten times what it uses on its example data.
+final class BundledPolicyBudgetTests: XCTestCase {
+  func testBundledPoliciesUseLessThanATenthOfTheDefaultBudgets() throws {
+    let pairs = [("receivable-financing", "receivables.jsonl"), ("merchant-credit", "merchant-applications.jsonl"),
+                 ("equipment-alerts", "telemetry.jsonl"), ("equipment-leasing-price", "leases.csv")]
+    let root = PolicyFixtures.repositoryRoot
+    var lines: [String] = []
+    for (id, example) in pairs {
+      let (loaded, diagnostics) = PolicyLoader.load(path: root.appendingPathComponent("policies/\(id).yaml").path)
+      let policy = try XCTUnwrap(loaded, DiagnosticRenderer().render(diagnostics))
+      let path = root.appendingPathComponent("examples/\(example)").path
+      let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+      let records = InputRecords.records(bytes, format: InputRecords.format(path: path, bytes: bytes), schema: policy.inputType)
+      var most = Decision.Usage(), decided = 0
+      let now = try Timestamp(parsing: "2026-11-01T00:00:00Z")
+      for r in records where r.problem == nil {
+        guard case .success(let input) = policy.decodeInput(r.json) else { continue }
+        let d = policy.decide(input, now: now)
+        most.cost = max(most.cost, d.usage.cost)
+        most.memory = max(most.memory, d.usage.memory)
+        decided += 1
+      }
+      XCTAssertGreaterThan(decided, 100, "\(id): the example data decodes")
+      XCTAssertLessThanOrEqual(most.cost * 10, Limits.default.maxEvaluationCost, id)
+      XCTAssertLessThanOrEqual(most.memory * 10, Limits.default.maxEvaluationMemory, id)
+      lines.append("\(id): at most \(most.cost) steps and \(most.memory) bytes over \(decided) decisions")
+    }
+    print("BundledPolicyBudgetTests:\n" + lines.joined(separator: "\n"))
   }
 }
