@@ -30,7 +30,8 @@ let package = Package(
     .target(name: "PolicyForest", dependencies: ["PolicySource"]),
     .target(name: "PolicyRules", dependencies: ["PolicySource", "PolicyYAML", "PolicyExpr", "PolicyForest"]),
     .target(name: "PolicyServer", dependencies: ["PolicyRules", "CMicroHTTPD", "CSQLite"]),
-    .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest"]),
+    .target(name: "PolicyStream", dependencies: ["PolicyRules", "PolicyExpr", "PolicyYAML"]),
+    .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest", "PolicyStream"]),
     .executableTarget(
       name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
@@ -42,6 +43,7 @@ let package = Package(
     .testTarget(name: "PolicyForestTests", dependencies: ["PolicyForest"], exclude: ["Fixtures"]),
     .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"], exclude: ["Golden"]),
     .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
+    .testTarget(name: "PolicyStreamTests", dependencies: ["PolicyStream", "PolicyRules"]),
   ],
   swiftLanguageModes: [.v6]
 )

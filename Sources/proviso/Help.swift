@@ -18,5 +18,8 @@ enum Help {
       log --log FILE.sqlite            logged decisions as JSONL [--id ID] [--policy P] [--since TS] [--until TS]
       replay --log FILE.sqlite --policy NEW.yaml [--since TS]
                                        re-decide logged inputs with a new version: what would change
+      watch POLICY --replay FILE.jsonl a stream policy over a recorded stream in event time; alert events as JSONL
+            [--tick 1m] [--until TS] [--topic 'device/+/data'] [--quiet]
+      watch POLICY --test              run a stream policy's own stream tests
     """
 }

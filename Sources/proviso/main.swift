@@ -5,6 +5,7 @@ let commands: [String: (ArraySlice<String>) throws -> ExitStatus] = [
   "check": CheckCommand.run, "test": TestCommand.run, "run": RunCommand.run, "diff": DiffCommand.run,
   "eval": EvalCommand.run, "score": ScoreCommand.run, "serve": ServeCommand.run, "log": LogCommand.run,
   "replay": ReplayCommand.run,
+  "watch": WatchCommand.run,
 ]
 
 let args = CommandLine.arguments
