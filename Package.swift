@@ -15,6 +15,7 @@ let package = Package(
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
     // RE2 is C++; a tiny extern "C" shim gives Swift a linear-time regex engine.
     .target(
       name: "CRE2",
@@ -30,7 +31,7 @@ let package = Package(
     .target(name: "PolicyForest", dependencies: ["PolicySource"]),
     .target(name: "PolicyRules", dependencies: ["PolicySource", "PolicyYAML", "PolicyExpr", "PolicyForest"]),
     .target(name: "PolicyServer", dependencies: ["PolicyRules", "CMicroHTTPD", "CSQLite"]),
-    .target(name: "PolicyStream", dependencies: ["PolicyRules", "PolicyExpr", "PolicyYAML"]),
+    .target(name: "PolicyStream", dependencies: ["PolicyRules", "PolicyExpr", "PolicyYAML", "CMosquitto"]),
     .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest", "PolicyStream"]),
     .executableTarget(
       name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest"],

@@ -22,7 +22,7 @@ public final class StreamMonitor {
   /// more than `max_future` ahead of it are rejected. A replay has none: it runs in event time.
   public var wallClock: Timestamp?
   /// The last tick boundary swept.
-  public private(set) var lastTick: Timestamp?
+  public internal(set) var lastTick: Timestamp?
   /// Rejected messages by reason.
   public private(set) var rejections: [Rejection.Reason: Int] = [:]
   /// Messages applied.

@@ -20,6 +20,8 @@ enum Help {
                                        re-decide logged inputs with a new version: what would change
       watch POLICY --replay FILE.jsonl a stream policy over a recorded stream in event time; alert events as JSONL
             [--tick 1m] [--until TS] [--topic 'device/+/data'] [--quiet]
+      watch POLICY --mqtt HOST:PORT    live: subscribe (QoS 1, persistent session), publish alert events (QoS 1)
+            [--topic 'device/+/data'] [--alerts-topic 'alerts/{device}'] [--client-id ID] [--tick 1m]
       watch POLICY --test              run a stream policy's own stream tests
     """
 }

@@ -2,17 +2,22 @@ import Foundation
 import PolicyExpr
 import PolicyRules
 import PolicyStream
+import Synchronization
+
+/// Set by SIGINT or SIGTERM: the live watcher stops at its next loop turn.
+let stopRequested = Atomic<Bool>(false)
+private let stopHandler: @convention(c) (Int32) -> Void = { _ in stopRequested.store(true, ordering: .relaxed) }
 
 /// `proviso watch POLICY --replay FILE.jsonl [--tick 1m] [--until TS]`: a stream policy over a
 /// recorded stream, in event time; alert events on stdout as JSON Lines.
+/// `proviso watch POLICY --mqtt HOST:PORT [--topic T] [--alerts-topic 'alerts/{device}']`: live.
 enum WatchCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
-    let a = try Arguments(args, flags: ["test", "quiet"], options: ["replay", "tick", "until", "topic", "mqtt"])
+    let a = try Arguments(args, flags: ["test", "quiet"], options: ["replay", "tick", "until", "topic", "mqtt", "alerts-topic", "client-id"])
     guard a.positional.count == 1 else { throw UsageError(message: "watch needs one policy file") }
-    if a.option("mqtt") != nil {
-      throw UsageError(message: "--mqtt is not available yet: this build replays recorded streams only (--replay FILE.jsonl)")
+    guard a.has("test") || (a.option("replay") != nil) != (a.option("mqtt") != nil) else {
+      throw UsageError(message: "watch needs one of --replay FILE.jsonl or --mqtt HOST:PORT (or --test)")
     }
-    guard a.has("test") || a.option("replay") != nil else { throw UsageError(message: "watch needs --replay FILE.jsonl (or --test)") }
     let path = a.positional[0]
     let (loaded, diagnostics) = PolicyLoader.load(path: path)
     let renderer = DiagnosticRenderer(colors: Console.stderrIsTerminal)
@@ -37,6 +42,7 @@ enum WatchCommand {
     }
 
     let tick = try parseTick(a.option("tick")) ?? StreamTestRunner.defaultTick(policy)
+    if let broker = a.option("mqtt") { return try live(policy, broker: broker, tick: tick, a) }
     let until = try a.option("until").map(parseTime)
     let replayPath = a.option("replay")!
     let bytes = try Console.read(replayPath)
@@ -60,6 +66,23 @@ enum WatchCommand {
     Console.error("\(lines) messages, \(monitor.accepted) applied, \(lines - monitor.accepted) rejected"
       + (rejected.isEmpty ? "" : " (\(rejected.joined(separator: ", ")))")
       + ", \(monitor.devices.count) devices, \(events) alert events")
+    return .ok
+  }
+
+  /// Live: subscribe, evaluate, publish; until SIGINT or SIGTERM.
+  static func live(_ policy: StreamPolicy, broker: String, tick: DurationValue, _ a: Arguments) throws -> ExitStatus {
+    guard let colon = broker.lastIndex(of: ":"), let port = Int(broker[broker.index(after: colon)...]), (1...65535).contains(port) else {
+      throw UsageError(message: "--mqtt '\(broker)' must be HOST:PORT (127.0.0.1:1883)")
+    }
+    let topic = a.option("topic") ?? "device/+/data"
+    let options = LiveWatcher.Options(host: String(broker[..<colon]), port: port, topic: topic, alertsTopic: a.option("alerts-topic"),
+                                      clientID: a.option("client-id") ?? "proviso-watch-\(policy.id)", tick: tick)
+    let monitor = StreamMonitor(policy: policy, topicPattern: topic)
+    let watcher = LiveWatcher(monitor: monitor, options: options, emit: { Console.out($0.jsonLine) }, log: { Console.error($0) })
+    signal(SIGINT, stopHandler)
+    signal(SIGTERM, stopHandler)
+    try watcher.run(shouldStop: { stopRequested.load(ordering: .relaxed) })
+    Console.error("stopped: \(watcher.received) messages received, \(monitor.accepted) applied, \(monitor.devices.count) devices")
     return .ok
   }
 
