@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "PolicyForest", dependencies: ["PolicySource"]),
     .target(name: "PolicyRules", dependencies: ["PolicySource", "PolicyYAML", "PolicyExpr", "PolicyForest"]),
     .target(name: "PolicyServer", dependencies: ["PolicyRules", "CMicroHTTPD", "CSQLite"]),
-    .target(name: "PolicyStream", dependencies: ["PolicyRules", "PolicyExpr", "PolicyYAML", "CMosquitto"]),
+    .target(name: "PolicyStream", dependencies: ["PolicyRules", "PolicyExpr", "PolicyYAML", "CMosquitto", "CSQLite"]),
     .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest", "PolicyStream"]),
     .executableTarget(
       name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest"],

@@ -44,12 +44,27 @@ public final class LiveWatcher {
   public private(set) var received = 0
   var connected = false
   var clock: () -> Timestamp
+  /// Where state is kept across restarts, when given.
+  let store: StreamStore?
+  /// Events raised this loop turn, published after they are committed.
+  var raised: [AlertEvent] = []
+  /// Events to publish: (outbox id, device, JSON line); new ones also go to `emit`.
+  var unpublished: [(id: String, device: String, line: String)] = []
+  /// Published message ids waiting for their PUBACK, by outbox id.
+  var inFlight: [Int32: String] = [:]
+  /// Outbox ids acknowledged since the last commit.
+  var acknowledged: [String] = []
 
   /// Creates a watcher; `emit` gets each event (after it is queued for publishing), `log` each
   /// line worth logging (rejections, connection changes). `clock` is the wall clock.
-  public init(monitor: StreamMonitor, options: Options, clock: @escaping () -> Timestamp = LiveWatcher.wallClock,
-              emit: @escaping (AlertEvent) -> Void, log: @escaping (String) -> Void) {
-    self.monitor = monitor; self.options = options; self.clock = clock; self.emit = emit; self.log = log
+  /// With `store`, the devices and the unacknowledged events it holds are restored first.
+  public init(monitor: StreamMonitor, options: Options, store: StreamStore? = nil, clock: @escaping () -> Timestamp = LiveWatcher.wallClock,
+              emit: @escaping (AlertEvent) -> Void, log: @escaping (String) -> Void) throws(StreamStoreError) {
+    self.monitor = monitor; self.options = options; self.store = store; self.clock = clock; self.emit = emit; self.log = log
+    if let store {
+      unpublished = try store.restore(into: monitor)
+      log("state: restored \(monitor.devices.count) devices, \(unpublished.count) unacknowledged events")
+    }
   }
 
   /// The system clock as a timestamp (whole seconds).
@@ -74,9 +89,12 @@ public final class LiveWatcher {
       received += 1
       monitor.wallClock = clock()
       switch monitor.receive(payload: payload, topic: topic) {
-      case .success(let events): for e in events { publish(e, client) }
+      case .success(let events): raised += events
       case .failure(let r): log(r.logLine)
       }
+    }
+    client.onPublish = { [unowned self] mid in
+      if let id = inFlight.removeValue(forKey: mid) { acknowledged.append(id) }
     }
     var backoff = options.initialBackoffSeconds
     var rc = client.connect(host: options.host, port: options.port)
@@ -97,19 +115,41 @@ public final class LiveWatcher {
       }
       let now = clock()
       monitor.wallClock = now
-      for e in monitor.advance(to: now, tick: options.tick) { publish(e, client) }
+      raised += monitor.advance(to: now, tick: options.tick)
+      try flush(client)
     }
     client.disconnect()
     _ = client.loop(timeoutMilliseconds: 100)
+    try flush(client)
   }
 
-  func publish(_ event: AlertEvent, _ client: MQTTClient) {
-    if let pattern = options.alertsTopic {
-      let topic = pattern.replacingOccurrences(of: "{device}", with: event.device)
-      let rc = client.publish(topic, Array(event.jsonLine.utf8), qos: 1)
-      if rc != 0 { log("mqtt: cannot publish event \(event.id) to '\(topic)' (\(MQTTClient.describe(rc)))") }
+  /// Group commit, then publish: the changed devices and the new events are written in one
+  /// transaction before any of those events leaves the process.
+  func flush(_ client: MQTTClient) throws(MQTTError) {
+    let changed = monitor.takeChanged()
+    guard !changed.isEmpty || !raised.isEmpty || !acknowledged.isEmpty || (!unpublished.isEmpty && connected) else { return }
+    if let store {
+      do { try store.commit(devices: changed, events: raised, acknowledged: acknowledged, lastTick: monitor.lastTick) } catch {
+        throw MQTTError("cannot write the state file: \(error)")  // stop rather than publish what is not durable
+      }
     }
-    emit(event)
+    acknowledged.removeAll()
+    for e in raised { emit(e); unpublished.append((e.id, e.device, e.jsonLine)) }
+    raised.removeAll()
+    guard connected, let pattern = options.alertsTopic else {
+      if options.alertsTopic == nil { acknowledged += unpublished.map(\.id); unpublished.removeAll() }
+      return
+    }
+    var kept: [(id: String, device: String, line: String)] = []
+    for item in unpublished {
+      let topic = pattern.replacingOccurrences(of: "{device}", with: item.device)
+      let (rc, mid) = client.publish(topic, Array(item.line.utf8), qos: 1)
+      if rc == 0 { inFlight[mid] = item.id } else {
+        log("mqtt: cannot publish event \(item.id) to '\(topic)' (\(MQTTClient.describe(rc)))")
+        kept.append(item)
+      }
+    }
+    unpublished = kept
   }
 }
 

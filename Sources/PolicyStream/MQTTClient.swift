@@ -14,6 +14,8 @@ final class MQTTClient {
   var onConnect: (Int32) -> Void = { _ in }
   /// Called when the connection ends, with 0 when we asked for it.
   var onDisconnect: (Int32) -> Void = { _ in }
+  /// Called with a published message's id when the broker acknowledged it (QoS 1: PUBACK).
+  var onPublish: (Int32) -> Void = { _ in }
 
   private static let initialized: Bool = { mosquitto_lib_init() == 0 }()
 
@@ -25,6 +27,7 @@ final class MQTTClient {
     mosquitto_message_callback_set(h, messageCallback)
     mosquitto_connect_callback_set(h, connectCallback)
     mosquitto_disconnect_callback_set(h, disconnectCallback)
+    mosquitto_publish_callback_set(h, publishCallback)
   }
 
   deinit { mosquitto_destroy(handle) }
@@ -43,9 +46,12 @@ final class MQTTClient {
   /// Subscribes to `pattern` (`device/+/data`) with `qos`.
   func subscribe(_ pattern: String, qos: Int32) -> Int32 { mosquitto_subscribe(handle, nil, pattern, qos) }
 
-  /// Publishes `payload` to `topic` with `qos` (queued; sent by ``loop(timeoutMilliseconds:)``).
-  func publish(_ topic: String, _ payload: [UInt8], qos: Int32) -> Int32 {
-    payload.withUnsafeBytes { mosquitto_publish(handle, nil, topic, Int32($0.count), $0.baseAddress, qos, false) }
+  /// Publishes `payload` to `topic` with `qos` (queued; sent by ``loop(timeoutMilliseconds:)``);
+  /// returns the result code and the message id ``onPublish`` will report.
+  func publish(_ topic: String, _ payload: [UInt8], qos: Int32) -> (code: Int32, mid: Int32) {
+    var mid: Int32 = 0
+    let code = payload.withUnsafeBytes { mosquitto_publish(handle, &mid, topic, Int32($0.count), $0.baseAddress, qos, false) }
+    return (code, mid)
   }
 
   /// Runs network I/O for up to `timeoutMilliseconds`; callbacks run inside. 0 while connected.
@@ -78,4 +84,8 @@ private let connectCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPoi
 
 private let disconnectCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Void = { _, obj, rc in
   MQTTClient.client(obj)?.onDisconnect(rc)
+}
+
+private let publishCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Void = { _, obj, mid in
+  MQTTClient.client(obj)?.onPublish(mid)
 }

@@ -35,6 +35,22 @@ public final class StreamMonitor {
     self.topicPattern = topicPattern.map { $0.split(separator: "/", omittingEmptySubsequences: false) }
   }
 
+  /// Devices changed since the last ``takeChanged()``, by index.
+  var changed = Set<Int>()
+
+  /// The devices changed (a message applied, an alert's phase changed) since the last call, in order.
+  public func takeChanged() -> [DeviceState] {
+    defer { changed.removeAll(keepingCapacity: true) }
+    return changed.sorted().map { devices[$0] }
+  }
+
+  /// Adds a device restored from a ``StreamStore``.
+  func restore(_ d: DeviceState) {
+    index[d.key] = devices.count
+    devices.append(d)
+    if clock == nil || clock! < d.lastEventTime { clock = d.lastEventTime }
+  }
+
   /// The state of one device.
   public func device(_ key: String) -> DeviceState? { index[key].map { devices[$0] } }
 
@@ -133,6 +149,7 @@ public final class StreamMonitor {
     d.stateBefore = stateBefore
     d.stateAfter = ObjectValue(type: policy.stateType, fields: after)
     d.lastEventTime = time
+    changed.insert(index[key]!)
     accepted += 1
     if clock == nil || clock! < time { clock = time }
     if lastTick == nil { lastTick = time }
@@ -205,6 +222,8 @@ public final class StreamMonitor {
       } else {
         holds = false
       }
+      let phaseBefore = d.alerts[i].phase
+      defer { if d.alerts[i].phase != phaseBefore, let at = index[d.key] { changed.insert(at) } }
       let transition = d.alerts[i].observe(holds, at: now, holdNanos: spec.holdNanos) {
         fired?.message ?? decision.alerts.first { $0.id == spec.id }?.message ?? spec.id
       }

@@ -22,6 +22,7 @@ enum Help {
             [--tick 1m] [--until TS] [--topic 'device/+/data'] [--quiet]
       watch POLICY --mqtt HOST:PORT    live: subscribe (QoS 1, persistent session), publish alert events (QoS 1)
             [--topic 'device/+/data'] [--alerts-topic 'alerts/{device}'] [--client-id ID] [--tick 1m]
+            [--state FILE.sqlite]      keep devices and unacknowledged events across restarts
       watch POLICY --test              run a stream policy's own stream tests
     """
 }

@@ -13,7 +13,7 @@ private let stopHandler: @convention(c) (Int32) -> Void = { _ in stopRequested.s
 /// `proviso watch POLICY --mqtt HOST:PORT [--topic T] [--alerts-topic 'alerts/{device}']`: live.
 enum WatchCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
-    let a = try Arguments(args, flags: ["test", "quiet"], options: ["replay", "tick", "until", "topic", "mqtt", "alerts-topic", "client-id"])
+    let a = try Arguments(args, flags: ["test", "quiet"], options: ["replay", "tick", "until", "topic", "mqtt", "alerts-topic", "client-id", "state"])
     guard a.positional.count == 1 else { throw UsageError(message: "watch needs one policy file") }
     guard a.has("test") || (a.option("replay") != nil) != (a.option("mqtt") != nil) else {
       throw UsageError(message: "watch needs one of --replay FILE.jsonl or --mqtt HOST:PORT (or --test)")
@@ -78,7 +78,12 @@ enum WatchCommand {
     let options = LiveWatcher.Options(host: String(broker[..<colon]), port: port, topic: topic, alertsTopic: a.option("alerts-topic"),
                                       clientID: a.option("client-id") ?? "proviso-watch-\(policy.id)", tick: tick)
     let monitor = StreamMonitor(policy: policy, topicPattern: topic)
-    let watcher = LiveWatcher(monitor: monitor, options: options, emit: { Console.out($0.jsonLine) }, log: { Console.error($0) })
+    let store: StreamStore?
+    do { store = try a.option("state").map { path throws(StreamStoreError) in try StreamStore(path: path) } } catch { throw IOFailure(message: error.description) }
+    let watcher: LiveWatcher
+    do {
+      watcher = try LiveWatcher(monitor: monitor, options: options, store: store, emit: { Console.out($0.jsonLine) }, log: { Console.error($0) })
+    } catch { throw IOFailure(message: error.description) }
     signal(SIGINT, stopHandler)
     signal(SIGTERM, stopHandler)
     try watcher.run(shouldStop: { stopRequested.load(ordering: .relaxed) })

@@ -44,7 +44,7 @@ final class LiveWatcherTests: XCTestCase {
     return condition()
   }
 
-  func publish(_ port: Int, _ payload: String, topic: String = "device/EX-1003/data") throws {
+  static func publish(_ port: Int, _ payload: String, topic: String = "device/EX-1003/data") throws {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: Self.pub!)
     p.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", payload]
@@ -82,7 +82,7 @@ final class LiveWatcherTests: XCTestCase {
       let options = LiveWatcher.Options(host: "127.0.0.1", port: port, topic: "device/+/data", alertsTopic: "alerts/{device}",
                                         clientID: "test-\(port)", tick: DurationValue(seconds: 60))
       var watcher: LiveWatcher!
-      watcher = LiveWatcher(monitor: monitor, options: options, emit: { e in state.withLock { $0.events.append(e.jsonLine) } },
+      watcher = try! LiveWatcher(monitor: monitor, options: options, emit: { e in state.withLock { $0.events.append(e.jsonLine) } },
                             log: { line in state.withLock { $0.logs.append(line); $0.connections = watcher.connections } })
       try? watcher.run(shouldStop: { stop.load(ordering: .relaxed) })
     }
@@ -95,10 +95,10 @@ final class LiveWatcherTests: XCTestCase {
     func report(_ t: Int64, hours: Double, fuel: Double) -> String {
       StreamFixtures.report("EX-1003", t, lat: 53.585, lon: 10.033, hours: hours, fuel: fuel)
     }
-    try publish(port, report(now - 7200, hours: 100, fuel: 1000))
-    try publish(port, report(now - 3600, hours: 101, fuel: 1040))  // 40 l/h: fires
-    try publish(port, report(now - 60, hours: 102, fuel: 1060))    // 20 l/h: resolves
-    try publish(port, report(now - 3600, hours: 101, fuel: 1040), topic: "device/EX-1001/data")  // another machine's topic
+    try Self.publish(port, report(now - 7200, hours: 100, fuel: 1000))
+    try Self.publish(port, report(now - 3600, hours: 101, fuel: 1040))  // 40 l/h: fires
+    try Self.publish(port, report(now - 60, hours: 102, fuel: 1060))    // 20 l/h: resolves
+    try Self.publish(port, report(now - 3600, hours: 101, fuel: 1040), topic: "device/EX-1001/data")  // another machine's topic
     alerts.waitUntilExit()
     let published = String(decoding: alertsOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
     XCTAssertEqual(published.count, 2, "\(published)")
@@ -111,7 +111,7 @@ final class LiveWatcherTests: XCTestCase {
     XCTAssertTrue(Self.waitFor(5) { state.withLock { $0.logs.contains { $0.hasPrefix("mqtt: connection lost") || $0.hasPrefix("mqtt: reconnecting") } } })
     server = try Broker(broker, config: config)
     XCTAssertTrue(Self.waitFor(20) { state.withLock { $0.connections } >= 2 }, "reconnects: \(state.withLock { $0.logs })")
-    try publish(port, report(now - 30, hours: 102.5, fuel: 1090))  // 60 l/h since the report before the restart
+    try Self.publish(port, report(now - 30, hours: 102.5, fuel: 1090))  // 60 l/h since the report before the restart
     XCTAssertTrue(Self.waitFor(5) { state.withLock { $0.events.count } >= 3 })
     let events = state.withLock { $0.events }
     XCTAssertEqual(events.count, 3)
