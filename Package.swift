@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "PolicyStream", dependencies: ["PolicyRules", "PolicyExpr", "PolicyYAML", "CMosquitto", "CSQLite"]),
     .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest", "PolicyStream"]),
     .executableTarget(
-      name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest"],
+      name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest", "PolicyStream"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
     .testTarget(name: "PolicySourceTests", dependencies: ["PolicySource"]),

@@ -54,6 +54,10 @@ public final class LiveWatcher {
   var inFlight: [Int32: String] = [:]
   /// Outbox ids acknowledged since the last commit.
   var acknowledged: [String] = []
+  /// Events raised since start.
+  var eventCount = 0
+  /// The metrics, updated every loop turn (and the silent-device scan at each tick), for another thread to read.
+  public let metrics = StreamMetricsBoard()
 
   /// Creates a watcher; `emit` gets each event (after it is queued for publishing), `log` each
   /// line worth logging (rejections, connection changes). `clock` is the wall clock.
@@ -89,7 +93,7 @@ public final class LiveWatcher {
       received += 1
       monitor.wallClock = clock()
       switch monitor.receive(payload: payload, topic: topic) {
-      case .success(let events): raised += events
+      case .success(let events): raised += events; eventCount += events.count
       case .failure(let r): log(r.logLine)
       }
     }
@@ -115,7 +119,12 @@ public final class LiveWatcher {
       }
       let now = clock()
       monitor.wallClock = now
-      raised += monitor.advance(to: now, tick: options.tick)
+      let tickBefore = monitor.lastTick
+      let tickEvents = monitor.advance(to: now, tick: options.tick)
+      eventCount += tickEvents.count
+      raised += tickEvents
+      let swept = monitor.lastTick != tickBefore
+      metrics.update { $0.update(from: monitor, received: received, events: eventCount, connections: connections, sweep: swept) }
       try flush(client)
     }
     client.disconnect()

@@ -27,6 +27,8 @@ public final class StreamMonitor {
   public private(set) var rejections: [Rejection.Reason: Int] = [:]
   /// Messages applied.
   public private(set) var accepted = 0
+  /// The event time of the last applied message.
+  public private(set) var lastApplied: Timestamp?
 
   /// Creates a monitor with no devices.
   public init(policy: StreamPolicy, limits: StreamLimits = .init(), topicPattern: String? = "device/+/data") {
@@ -151,6 +153,7 @@ public final class StreamMonitor {
     d.lastEventTime = time
     changed.insert(index[key]!)
     accepted += 1
+    lastApplied = time
     if clock == nil || clock! < time { clock = time }
     if lastTick == nil { lastTick = time }
     return .success(tickEvents + apply(decision, to: d, at: time, onTick: false))

@@ -23,6 +23,7 @@ enum Help {
       watch POLICY --mqtt HOST:PORT    live: subscribe (QoS 1, persistent session), publish alert events (QoS 1)
             [--topic 'device/+/data'] [--alerts-topic 'alerts/{device}'] [--client-id ID] [--tick 1m]
             [--state FILE.sqlite]      keep devices and unacknowledged events across restarts
+            [--metrics-port N]         Prometheus text on http://127.0.0.1:N/metrics
       watch POLICY --test              run a stream policy's own stream tests
     """
 }

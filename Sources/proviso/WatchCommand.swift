@@ -1,6 +1,7 @@
 import Foundation
 import PolicyExpr
 import PolicyRules
+import PolicyServer
 import PolicyStream
 import Synchronization
 
@@ -13,7 +14,7 @@ private let stopHandler: @convention(c) (Int32) -> Void = { _ in stopRequested.s
 /// `proviso watch POLICY --mqtt HOST:PORT [--topic T] [--alerts-topic 'alerts/{device}']`: live.
 enum WatchCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
-    let a = try Arguments(args, flags: ["test", "quiet"], options: ["replay", "tick", "until", "topic", "mqtt", "alerts-topic", "client-id", "state"])
+    let a = try Arguments(args, flags: ["test", "quiet"], options: ["replay", "tick", "until", "topic", "mqtt", "alerts-topic", "client-id", "state", "metrics-port"])
     guard a.positional.count == 1 else { throw UsageError(message: "watch needs one policy file") }
     guard a.has("test") || (a.option("replay") != nil) != (a.option("mqtt") != nil) else {
       throw UsageError(message: "watch needs one of --replay FILE.jsonl or --mqtt HOST:PORT (or --test)")
@@ -84,6 +85,19 @@ enum WatchCommand {
     do {
       watcher = try LiveWatcher(monitor: monitor, options: options, store: store, emit: { Console.out($0.jsonLine) }, log: { Console.error($0) })
     } catch { throw IOFailure(message: error.description) }
+    var metricsServer: HTTPServer?
+    if let text = a.option("metrics-port") {
+      guard let port = UInt16(text) else { throw UsageError(message: "--metrics-port '\(text)' must be a port number") }
+      let metrics = watcher.metrics
+      let server = HTTPServer(configuration: .init(bindAddress: "127.0.0.1", port: port)) { request in
+        guard request.path == "/metrics" else { return HTTPResponse(status: 404, contentType: "text/plain", text: "not found\n") }
+        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", text: metrics.current.prometheusText)
+      }
+      do { try server.start() } catch { throw IOFailure(message: "cannot serve metrics on port \(port): \(error)") }
+      Console.error("metrics on http://127.0.0.1:\(server.port)/metrics")
+      metricsServer = server
+    }
+    defer { metricsServer?.stop() }
     signal(SIGINT, stopHandler)
     signal(SIGTERM, stopHandler)
     try watcher.run(shouldStop: { stopRequested.load(ordering: .relaxed) })
