@@ -30,9 +30,14 @@ public final class StreamMonitor {
   /// The event time of the last applied message.
   public private(set) var lastApplied: Timestamp?
 
+  /// Whether ticks evaluate the whole policy instead of ``StreamPolicy/tickCompiled`` (the general
+  /// twin of the tick policy, for tests: both must give the same events).
+  public let generalTicks: Bool
+
   /// Creates a monitor with no devices.
-  public init(policy: StreamPolicy, limits: StreamLimits = .init(), topicPattern: String? = "device/+/data") {
+  public init(policy: StreamPolicy, limits: StreamLimits = .init(), topicPattern: String? = "device/+/data", generalTicks: Bool = false) {
     self.policy = policy
+    self.generalTicks = generalTicks
     self.limits = limits
     self.topicPattern = topicPattern.map { $0.split(separator: "/", omittingEmptySubsequences: false) }
   }
@@ -199,28 +204,31 @@ public final class StreamMonitor {
   /// One timer sweep at `now`: re-evaluates the timer alerts of every device, and fires pending
   /// alerts whose `for:` has elapsed.
   public func sweep(at now: Timestamp) -> [AlertEvent] {
-    let anyTimer = policy.alerts.contains { $0.onTimer }
     var events: [AlertEvent] = []
     for d in devices {
-      guard anyTimer || d.alerts.contains(where: \.isPending) else { continue }
-      let decision = policy.compiled.decide(policy.input(message: d.message, previous: d.previous, state: d.stateBefore), now: now)
-      events += apply(decision, to: d, at: now, onTick: true)
+      if let tick = policy.tickCompiled.map({ generalTicks ? policy.compiled : $0 }) {
+        let decision = tick.decide(policy.input(message: d.message, previous: d.previous, state: d.stateBefore), now: now)
+        events += apply(decision, to: d, at: now, onTick: true)
+      } else if d.alerts.contains(where: \.isPending) {
+        events += apply(nil, to: d, at: now, onTick: true)
+      }
     }
     return events
   }
 
   /// Feeds a decision's alert conditions to the device's lifecycles; returns the transitions.
-  func apply(_ decision: Decision, to d: DeviceState, at now: Timestamp, onTick: Bool) -> [AlertEvent] {
+  /// A tick without a decision only fires pending alerts whose `for:` has elapsed.
+  func apply(_ decision: Decision?, to d: DeviceState, at now: Timestamp, onTick: Bool) -> [AlertEvent] {
     var events: [AlertEvent] = []
     for (i, spec) in policy.alerts.enumerated() {
       let holds: Bool
-      let fired = decision.alerts.first { $0.id == spec.id }
-      if onTick && !spec.onTimer {
+      let fired = decision?.alerts.first { $0.id == spec.id }
+      if onTick && !spec.onTimer || decision == nil {
         guard d.alerts[i].isPending else { continue }
         holds = true  // the last message's condition, unchanged until the next message
       } else if fired != nil {
         holds = true
-      } else if decision.errors.contains(where: { $0.source == "alert \(spec.id)" }) {
+      } else if let errors = decision?.errors, !errors.isEmpty, errors.contains(where: { $0.source == spec.errorSource }) {
         continue  // unevaluable: neither fires nor resolves
       } else {
         holds = false
@@ -228,7 +236,7 @@ public final class StreamMonitor {
       let phaseBefore = d.alerts[i].phase
       defer { if d.alerts[i].phase != phaseBefore, let at = index[d.key] { changed.insert(at) } }
       let transition = d.alerts[i].observe(holds, at: now, holdNanos: spec.holdNanos) {
-        fired?.message ?? decision.alerts.first { $0.id == spec.id }?.message ?? spec.id
+        fired?.message ?? d.lastMessage(of: i)
       }
       switch transition {
       case nil: break

@@ -9,6 +9,10 @@ import PolicyRules
 public final class StreamPolicy: Sendable {
   /// The policy as it evaluates a single message.
   public let compiled: CompiledPolicy
+  /// The policy as a timer tick evaluates it: only the `timer.alerts` (no checks, rules, other
+  /// alerts or outputs but the kept values), so a sweep computes only what those alerts need.
+  /// `nil` when the policy has no timer alerts.
+  public let tickCompiled: CompiledPolicy?
   /// The stream section.
   public let spec: StreamSpec
   /// The record type of one message.
@@ -38,12 +42,14 @@ public final class StreamPolicy: Sendable {
     public var holdNanos: Int64
     /// Whether timer ticks re-evaluate it.
     public var onTimer: Bool
+    /// How a decision names an error of its condition (`alert <id>`).
+    var errorSource: String { "alert \(id)" }
   }
 
-  init(compiled: CompiledPolicy, spec: StreamSpec, messageType: ObjectType, stateType: ObjectType, alerts: [AlertSpec],
+  init(compiled: CompiledPolicy, tickCompiled: CompiledPolicy?, spec: StreamSpec, messageType: ObjectType, stateType: ObjectType, alerts: [AlertSpec],
        key: Program, time: Program, initial: [Program], messageOnly: Environment, locals: Int,
        fields: (Int, Int, Int)) {
-    self.compiled = compiled; self.spec = spec; self.messageType = messageType; self.stateType = stateType
+    self.compiled = compiled; self.tickCompiled = tickCompiled; self.spec = spec; self.messageType = messageType; self.stateType = stateType
     self.alerts = alerts; self.key = key; self.time = time; self.initial = initial
     messageOnlyVariables = messageOnly.variables.count
     messageOnlyConstants = messageOnly.variables.indices.compactMap { i in messageOnly.variables[i].constant.map { (i, $0) } }
@@ -98,7 +104,22 @@ public final class StreamPolicy: Sendable {
     let alerts = compiled.policy.alerts.map { a in
       AlertSpec(id: a.id, severity: a.severity.rawValue, holdNanos: a.holdFor?.totalNanos ?? 0, onTimer: spec.timerAlerts.contains(a.id))
     }
-    let policy = StreamPolicy(compiled: compiled, spec: spec, messageType: messageType, stateType: stateType, alerts: alerts,
+    // The tick policy: the same file restricted to the timer alerts, compiled by the same compiler.
+    var tickCompiled: CompiledPolicy?
+    if !spec.timerAlerts.isEmpty {
+      var p = compiled.policy
+      p.checks = []
+      p.rules = []
+      p.tests = []
+      p.alerts = p.alerts.filter { spec.timerAlerts.contains($0.id) }
+      p.outputs = p.outputs.filter { o in spec.state.contains { $0.name == o.name } }
+      let (tick, tickDiagnostics) = PolicyCompiler.compile(p, sourceHash: compiled.version, limits: compiled.environment.limits)
+      guard let tick, tick.inputType.fields.map(\.name) == compiled.inputType.fields.map(\.name) else {
+        return (nil, diagnostics + tickDiagnostics)
+      }
+      tickCompiled = tick
+    }
+    let policy = StreamPolicy(compiled: compiled, tickCompiled: tickCompiled, spec: spec, messageType: messageType, stateType: stateType, alerts: alerts,
                               key: key, time: time, initial: initial.map { $0! }, messageOnly: env, locals: locals, fields: (mi, pi, si))
     return (policy, diagnostics)
   }

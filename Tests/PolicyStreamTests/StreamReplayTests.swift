@@ -7,8 +7,10 @@ import XCTest
 
 /// Replay of the bundled stream in event time: ticks, silence, determinism.
 final class StreamReplayTests: XCTestCase {
-  func replay(_ policy: StreamPolicy, _ bytes: [UInt8], until: Timestamp?, tick: Int64 = 60) -> (lines: [String], rejected: [String], monitor: StreamMonitor) {
-    let monitor = StreamMonitor(policy: policy)
+  func replay(_ policy: StreamPolicy, _ bytes: [UInt8], until: Timestamp?, tick: Int64 = 60, generalTicks: Bool = false)
+    -> (lines: [String], rejected: [String], monitor: StreamMonitor)
+  {
+    let monitor = StreamMonitor(policy: policy, generalTicks: generalTicks)
     let replay = StreamReplay(monitor: monitor, tick: DurationValue(seconds: tick))
     var lines: [String] = [], rejected: [String] = []
     bytes.withUnsafeBytes { raw in
@@ -24,6 +26,11 @@ final class StreamReplayTests: XCTestCase {
     let first = replay(policy, bytes, until: until)
     let second = replay(policy, bytes, until: until)
     XCTAssertEqual(first.lines, second.lines, "the same file gives the same output")
+    XCTAssertNotNil(policy.tickCompiled)
+    XCTAssertEqual(policy.tickCompiled?.policy.alerts.map(\.id), ["idle-over-24h"])
+    let general = replay(policy, bytes, until: until, generalTicks: true).lines
+    XCTAssertEqual(general.count, first.lines.count)
+    for (g, t) in zip(general, first.lines) { XCTAssertEqual(g, t, "the tick policy agrees with the whole policy") }
     XCTAssertEqual(first.rejected, [])
     XCTAssertEqual(first.monitor.accepted, 1056)
     XCTAssertEqual(first.monitor.devices.map(\.key), ["EX-1001", "EX-1002", "EX-1003", "CR-2001"])
