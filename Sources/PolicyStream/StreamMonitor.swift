@@ -117,8 +117,6 @@ public final class StreamMonitor {
     if existing == nil && devices.count >= limits.maxDevices {
       return reject(.init(.tooManyDevices, "already tracking \(limits.maxDevices) devices", topic: topic, device: key))
     }
-    var tickEvents: [AlertEvent] = []
-    if let tick { tickEvents = advance(to: time, tick: tick) }
     let stateBefore: ObjectValue
     if let d = existing {
       stateBefore = d.stateAfter
@@ -145,6 +143,10 @@ public final class StreamMonitor {
       }
       after.append(value)
     }
+    // The ticks due before this message run now that it is known to apply: a rejected message
+    // never moves the clock. Ticks change only alert lifecycles, never what the decision read.
+    var tickEvents: [AlertEvent] = []
+    if let tick { tickEvents = advance(to: time, tick: tick) }
     let d: DeviceState
     if let existing { d = existing } else {
       d = DeviceState(key: key, alertCount: policy.alerts.count, message: message, time: time, state: stateBefore)

@@ -81,6 +81,21 @@ final class StreamReplayTests: XCTestCase {
     XCTAssertEqual(d.lastEventTime, Timestamp(seconds: 1767225600), "no rejected message changed the state")
   }
 
+  func testARejectedMessageNeverMovesTheClock() throws {
+    let policy = try StreamFixtures.telemetry()
+    let monitor = StreamMonitor(policy: policy)
+    let minute = DurationValue(seconds: 60)
+    XCTAssertNoThrow(try monitor.receive(StreamFixtures.report("EX-1001", 1767225600), tick: minute).get())
+    // Two days later, from an unregistered machine: rejected, and no tick ran (EX-1001 would be idle).
+    let late = monitor.receive(StreamFixtures.report("EX-9999", 1767225600 + 2 * 86400), tick: minute)
+    XCTAssertEqual(late.failure?.reason, .failedCheck)
+    XCTAssertEqual(monitor.lastTick, Timestamp(seconds: 1767225600))
+    XCTAssertFalse(monitor.device("EX-1001")!.alerts[0].isFiring)
+    // The same time from the registered machine applies and runs the ticks first.
+    let events = try monitor.receive(StreamFixtures.report("EX-1001", 1767225600 + 2 * 86400), tick: minute).get()
+    XCTAssertEqual(events.map { "\($0.alert) \($0.event.rawValue) \($0.at.rfc3339)" }, ["idle-over-24h firing 2026-01-02T00:01:00Z"])
+  }
+
   func testDeviceCountIsBounded() throws {
     let policy = try StreamFixtures.telemetry()
     var limits = StreamLimits()
