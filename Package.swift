@@ -16,6 +16,7 @@ let package = Package(
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
     // RE2 is C++; a tiny extern "C" shim gives Swift a linear-time regex engine.
     .target(
       name: "CRE2",
@@ -33,9 +34,10 @@ let package = Package(
     .target(name: "PolicyRules", dependencies: ["PolicySource", "PolicyYAML", "PolicyExpr", "PolicyForest"]),
     .target(name: "PolicyServer", dependencies: ["PolicyRules", "CMicroHTTPD", "CSQLite"]),
     .target(name: "PolicyLSP", dependencies: ["PolicyRules", "PolicyYAML", "PolicyExpr"]),
-    .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest", "PolicyLSP"]),
+    .target(name: "PolicyStream", dependencies: ["PolicyRules", "PolicyExpr", "PolicyYAML", "CMosquitto", "CSQLite"]),
+    .executableTarget(name: "proviso", dependencies: ["PolicyRules", "PolicyServer", "PolicyExpr", "PolicyForest", "PolicyLSP", "PolicyStream"]),
     .executableTarget(
-      name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest"],
+      name: "proviso-bench", dependencies: ["PolicyRules", "PolicyExpr", "PolicyForest", "PolicyStream"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
     .testTarget(name: "PolicySourceTests", dependencies: ["PolicySource"]),
@@ -47,6 +49,7 @@ let package = Package(
     .testTarget(name: "PolicyRulesTests", dependencies: ["PolicyRules"], exclude: ["Golden"]),
     .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
     .testTarget(name: "PolicyLSPTests", dependencies: ["PolicyLSP"], exclude: ["EndToEnd"]),
+    .testTarget(name: "PolicyStreamTests", dependencies: ["PolicyStream", "PolicyRules"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -9,4 +9,5 @@ if only == nil || "expr".hasPrefix(only!) || only!.hasPrefix("expr") { results +
 if only == "decision" { results += PolicyWorkloads.run(decisionsOnly: true) }
 if only == nil || only!.hasPrefix("policy") { results += PolicyWorkloads.run() }
 if only == nil || only!.hasPrefix("forest") { results += ForestWorkloads.run() }
+if only == nil || only!.hasPrefix("stream") { results += StreamWorkloads.run() }
 report(results)

@@ -20,6 +20,13 @@ enum Help {
       replay --log FILE.sqlite --policy NEW.yaml [--since TS]
                                        re-decide logged inputs with a new version: what would change
       lsp [--stdio]                    the language server for editors (LSP over stdin/stdout, docs/editors.md)
+      watch POLICY --replay FILE.jsonl a stream policy over a recorded stream in event time; alert events as JSONL
+            [--tick 1m] [--until TS] [--topic 'device/+/data'] [--quiet]
+      watch POLICY --mqtt HOST:PORT    live: subscribe (QoS 1, persistent session), publish alert events (QoS 1)
+            [--topic 'device/+/data'] [--alerts-topic 'alerts/{device}'] [--client-id ID] [--tick 1m]
+            [--state FILE.sqlite]      keep devices and unacknowledged events across restarts
+            [--metrics-port N]         Prometheus text on http://127.0.0.1:N/metrics
+      watch POLICY --test              run a stream policy's own stream tests
 
     check, test, run and serve take --allow-path DIR (repeatable): models and GeoJSON may come from DIR
     as well as from the policy's folder.

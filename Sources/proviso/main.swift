@@ -6,6 +6,7 @@ let commands: [String: (ArraySlice<String>) throws -> ExitStatus] = [
   "eval": EvalCommand.run, "score": ScoreCommand.run, "serve": ServeCommand.run, "log": LogCommand.run,
   "replay": ReplayCommand.run,
   "lsp": LSPCommand.run,
+  "watch": WatchCommand.run,
 ]
 
 let args = CommandLine.arguments

@@ -124,6 +124,7 @@ public struct PolicyCompiler {
 
     var modelHashes: [(String, String)] = []
     models = loadModels(&modelHashes)
+    declareReferenceData(&modelHashes)
     let regions = loadRegions()
     for f in GeoLibrary.functions(regions: regions) { env.declare(f) }
     for f in ForestLibrary.functions(models: models) { env.declare(f) }

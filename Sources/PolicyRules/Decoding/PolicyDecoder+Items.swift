@@ -27,7 +27,7 @@ extension PolicyDecoder {
   }
 
   mutating func alert(_ node: YAMLNode) -> Policy.Alert? {
-    guard let f = keys(node, ["id", "when", "severity", "message", "description"], required: ["id", "when", "message"], context: "alert"),
+    guard let f = keys(node, ["id", "when", "severity", "message", "description", "for"], required: ["id", "when", "message"], context: "alert"),
       let idNode = f["id"], let id = identifier(idNode, what: "alert id"),
       let whenNode = f["when"], let when = expression(whenNode, what: "when of alert '\(id)'"),
       let messageNode = f["message"], let message = template(messageNode, what: "message of alert '\(id)'")
@@ -42,7 +42,9 @@ extension PolicyDecoder {
         error(.policyInvalidValue, "unknown severity '\(s.scalar?.value ?? "")'", s.range, hint: hint)
       }
     }
-    return Policy.Alert(id: id, when: when, severity: severity, message: message, range: idNode.range)
+    var alert = Policy.Alert(id: id, when: when, severity: severity, message: message, range: idNode.range)
+    if let h = f["for"] { alert.holdFor = streamDuration(h, what: "for of alert '\(id)'") }
+    return alert
   }
 
   mutating func table(_ node: YAMLNode) -> DecisionTableSpec? {
@@ -105,6 +107,7 @@ extension PolicyDecoder {
   }
 
   mutating func testCase(_ node: YAMLNode) -> Policy.TestCase? {
+    if node["steps"] != nil { if let t = streamTest(node) { streamTests.append(t) }; return nil }
     guard let f = keys(node, ["name", "now", "input", "expect", "description"], required: ["name", "input", "expect"], context: "test"),
       let nameNode = f["name"], let name = string(nameNode, what: "test name"),
       let input = f["input"], let expectNode = f["expect"],

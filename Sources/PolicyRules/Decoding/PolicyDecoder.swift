@@ -5,6 +5,8 @@ import PolicyYAML
 public struct PolicyDecoder {
   let file: SourceFile
   var diagnostics: [Diagnostic] = []
+  /// Stream tests (`steps:`) found in `tests:`, for ``StreamSpec/tests``.
+  var streamTests: [StreamTest] = []
 
   /// Decodes `document`; returns `nil` only when the top level is not usable at all.
   public static func decode(_ document: YAMLDocument) -> (Policy?, [Diagnostic]) {
@@ -25,7 +27,7 @@ public struct PolicyDecoder {
     diagnostics.append(Diagnostic(.warning, code: code, message: message, range: range, file: file, hint: hint))
   }
 
-  static let topLevelKeys = ["policy", "description", "inputs", "constants", "let", "models", "regions", "checks", "tables", "rules", "alerts", "outputs", "tests", "limits"]
+  static let topLevelKeys = ["policy", "description", "inputs", "constants", "let", "models", "regions", "checks", "tables", "rules", "alerts", "outputs", "tests", "limits", "stream", "data"]
 
   mutating func policy(_ root: YAMLNode) -> Policy? {
     guard let fields = keys(root, Self.topLevelKeys, required: ["policy"], context: "policy") else { return nil }
@@ -55,6 +57,7 @@ public struct PolicyDecoder {
     if let n = fields["outputs"] { p.outputs = namedExpressions(n, context: "outputs") }
     if let n = fields["tests"] { p.tests = list(n, context: "tests") { $0.testCase($1) } }
     if let n = fields["limits"] { p.limits = evaluationLimits(n) }
+    streamSections(fields, into: &p)
     uniqueIDs(p)
     return p
   }

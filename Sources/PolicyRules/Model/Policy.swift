@@ -57,6 +57,10 @@ public struct Policy: Sendable {
   public var limits = EvaluationLimits()
   /// The file it came from.
   public var file: SourceFile
+  /// How a stream of messages is evaluated (``StreamSpec``), for stream policies.
+  public var stream: StreamSpec? = nil
+  /// Reference data files read as constants.
+  public var data: [DataSource] = []
 
   /// A declared input field (possibly a nested record).
   public struct Field: Sendable {
@@ -168,6 +172,8 @@ public struct Policy: Sendable {
     public var message: Template
     /// Where it is declared in the policy file.
     public var range: SourceRange
+    /// In a stream, how long the condition must hold before the alert fires (`for:`).
+    public var holdFor: DurationValue? = nil
     /// How urgent an alert is.
     public enum Severity: String, Sendable, CaseIterable { case info, warning, critical }
   }
