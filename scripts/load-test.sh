@@ -13,8 +13,13 @@
 #       Runs wrk against the scratch server's decision endpoint, recording every decision id it gets
 #       back, kills the server with SIGKILL mid-load, reopens the log and checks each id is in it.
 #   scripts/load-test.sh --serve POLICY_DIR [--policy ID --body FILE.json] [...]
-#       Draft for `proviso serve` once it exists: starts .build/release/proviso serve on an
-#       ephemeral loopback port with a decision log in /tmp and measures the same two endpoints.
+#       Starts .build/release/proviso serve on an ephemeral loopback port with a decision log in /tmp
+#       and measures the same two endpoints.
+#   scripts/load-test.sh --secure-compare POLICY_DIR --policy ID --body FILE.json [...]
+#       The cost of TLS and tokens: alternates (plain, secure, plain, secure) a plain server and one
+#       with --tls-cert/--tls-key (a CA and certificate made with openssl) and --tokens (the decision
+#       carries a bearer token), measuring logged decisions on each, and prints every rate and the
+#       ratio secure / plain of their means. wrk has no client certificates, so --tls-client-ca is off.
 #
 # Prints wrk's summary (requests/s, latency percentiles) for each run and the decision/health ratio.
 # Scratch-server knobs (environment): PROVISO_BLOCKING=1 serves with the blocking handler;
@@ -28,12 +33,13 @@ while [[ $# -gt 0 ]]; do
     --log-bench) mode=scratch; log_bench=1; shift ;;
     --kill-test) mode=scratch; kill_test=1; shift ;;
     --serve) mode=serve; policy_dir="$2"; shift 2 ;;
+    --secure-compare) mode=secure; policy_dir="$2"; shift 2 ;;
     --policy) policy="$2"; shift 2 ;;
     --body) body_file="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
-    *) echo "usage: $0 --scratch | --log-bench | --kill-test | --serve POLICY_DIR [--policy ID --body FILE] [--threads N] [--duration S] [--connections C]" >&2; exit 64 ;;
+    *) echo "usage: $0 --scratch | --log-bench | --kill-test | --serve|--secure-compare POLICY_DIR [--policy ID --body FILE] [--threads N] [--duration S] [--connections C]" >&2; exit 64 ;;
   esac
 done
 [[ -n "$mode" ]] || { echo "usage: $0 --scratch | --serve POLICY_DIR ..." >&2; exit 64; }
@@ -53,6 +59,64 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+if [[ "$mode" == secure ]]; then
+  binary="$repo/.build/release/proviso"
+  [[ -x "$binary" ]] || { echo "build first: swift build -c release --product proviso" >&2; exit 70; }
+  [[ -n "$body_file" ]] || { echo "--secure-compare needs --body FILE.json with an input for --policy" >&2; exit 64; }
+  command -v openssl >/dev/null || { echo "openssl is not installed" >&2; exit 69; }
+  ( cd "$work"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=load CA"
+    printf 'subjectAltName=IP:127.0.0.1\n' > server.ext
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
+  ) > "$work/openssl.log" 2>&1
+  secret="load-test-$(openssl rand -hex 16)"
+  printf 'tokens:\n  - {name: load, sha256: %s, scopes: [decide, read]}\n' "$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)" > "$work/tokens.yaml"
+  cp "$body_file" "$work/body.json"
+  cat > "$work/plain.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+  cat > "$work/secure.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $secret"
+local f = io.open("$work/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+  measure() {  # measure KIND: starts the server, runs wrk on decisions, stops it; leaves requests/s in $rps
+    local kind="$1" extra=() scheme=http curl_extra=()
+    if [[ "$kind" == secure ]]; then
+      extra=(--tokens "$work/tokens.yaml" --tls-cert "$work/server.pem" --tls-key "$work/server.key")
+      scheme=https; curl_extra=(--cacert "$work/ca.pem" -H "Authorization: Bearer $secret")
+    fi
+    : > "$work/server.out"   # before the server starts, so the previous run's PORT line is never read
+    "$binary" serve "$policy_dir" --port 0 --threads "$threads" --no-watch --decision-log "$work/$kind.sqlite" "${extra[@]}" \
+      > "$work/server.out" 2> "$work/server.err" &
+    server_pid=$!
+    local port=""
+    for _ in $(seq 100); do port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$work/server.out" | head -1); [[ -n "$port" ]] && break; sleep 0.1; done
+    [[ -n "$port" ]] || { echo "server did not start:" >&2; cat "$work/server.err" >&2; exit 70; }
+    local url="$scheme://127.0.0.1:$port/v1/decisions/$policy"
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -m 3 "${curl_extra[@]}" -H "Content-Type: application/json" --data-binary @"$work/body.json" "$url") == 200 ]] \
+      || { echo "$kind: the first decision failed" >&2; cat "$work/server.err" >&2; exit 70; }
+    local out; out="$(timeout $((duration + 30)) wrk -t2 -c"$connections" -d"${duration}s" --timeout 2s --latency -s "$work/$kind.lua" "$url")"
+    rps="$(echo "$out" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')"
+    local errors; errors="$(echo "$out" | sed -n 's/^ *Non-2xx or 3xx responses: *//p')"
+    echo "== $kind ($scheme$([[ $kind == secure ]] && echo ", bearer token")): $rps decisions/s, p99 $(echo "$out" | sed -n 's/^ *99% *//p'), non-2xx: ${errors:-0}"
+    kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+  }
+  plain=() secure=()
+  for round in 1 2; do
+    measure plain; plain+=("$rps")
+    measure secure; secure+=("$rps")
+  done
+  awk -v p="${plain[*]}" -v s="${secure[*]}" 'BEGIN {
+    np = split(p, a, " "); ns = split(s, b, " "); for (i = 1; i <= np; i++) pm += a[i] / np; for (i = 1; i <= ns; i++) sm += b[i] / ns
+    printf "== summary: plain %.0f decisions/s, TLS + tokens %.0f decisions/s (means of %d runs each), ratio %.2f\n", pm, sm, np, sm / pm }'
+  exit 0
+fi
 
 if [[ "$mode" == scratch ]]; then
   scratch=/tmp/proviso-scratch-server
@@ -254,7 +318,7 @@ run() {  # run NAME URL [wrk args...]; prints wrk output and leaves requests/s i
 }
 
 curl -fsS -m 2 "$base/health" >/dev/null
-curl -fsS -m 2 -X POST --data-binary @"$work/body.json" "$base$decision_path" >/dev/null
+curl -fsS -m 2 -X POST -H "Content-Type: application/json" --data-binary @"$work/body.json" "$base$decision_path" >/dev/null
 run "health (ceiling)" "$base/health"; health_rps="$rps"
 run "decisions, logged" "$base$decision_path" -s "$work/post.lua"; decide_rps="$rps"
 echo "== metrics excerpt"

@@ -217,7 +217,84 @@ def make_lightgbm():
         write_csv(os.path.join(d, "expected.csv"), header, rows)
 
 
+def write_predictions(d, Xs, pred):
+    """Writes input.csv and expected.csv; `pred` is 1-D (one value per row) or rows x classes."""
+    pred = np.asarray(pred)
+    if pred.ndim == 1:
+        header = ["value"]
+        rows = [[fmt(p)] for p in pred]
+    else:
+        header = [str(c) for c in range(pred.shape[1])]
+        rows = [[fmt(p) for p in r] for r in pred]
+    write_inputs(d, Xs)
+    write_csv(os.path.join(d, "expected.csv"), header, rows)
+
+
+def make_lightgbm_variants():
+    """Linear trees, random-forest mode and one-vs-all multiclass: each changes how leaves combine."""
+    import lightgbm as lgb
+
+    X, y, score = merchants(600, 43, nan_fraction=0.05)
+    three = np.where(score > -1.8, 2, np.where(score > -3.2, 1, 0))
+    bagging = {"bagging_fraction": 0.7, "bagging_freq": 1, "feature_fraction": 0.8}
+    cases = [
+        # Leaf value = leaf_const + sum(coeff * x); LightGBM falls back to leaf_value when a used
+        # feature is NaN, which the 10% NaN scoring rows exercise.
+        ("lightgbm_linear_regression", {"objective": "regression", "num_leaves": 7, "linear_tree": True},
+         score * 40.0, 10),
+        ("lightgbm_linear_binary", {"objective": "binary", "num_leaves": 5, "linear_tree": True}, y, 8),
+        # boosting=rf writes `average_output`: the margin is the mean of the trees, not the sum.
+        ("lightgbm_rf", dict(bagging, objective="binary", boosting="rf", num_leaves=15), y, 10),
+        ("lightgbm_rf_multiclass", dict(bagging, objective="multiclass", num_class=3, boosting="rf",
+                                        num_leaves=7), three, 6),
+        # One sigmoid per class, not normalised.
+        ("lightgbm_multiclassova", {"objective": "multiclassova", "num_class": 3, "num_leaves": 7}, three, 6),
+    ]
+    for name, params, target, rounds in cases:
+        d = os.path.join(OUT, name)
+        os.makedirs(d, exist_ok=True)
+        params = dict(params, seed=0, num_threads=1, verbose=-1, min_data_in_leaf=10)
+        booster = lgb.train(params, lgb.Dataset(X, label=target), rounds)
+        booster.save_model(os.path.join(d, "model.txt"))
+        Xs = scoring_rows(X, lgb_pairs(booster), 53)
+        write_predictions(d, Xs, lgb.Booster(model_file=os.path.join(d, "model.txt")).predict(Xs))
+
+
+def make_xgboost_early_stopping():
+    """Models saved after early stopping keep every tree plus `best_iteration`; XGBoost's
+    scikit-learn API predicts with the first `best_iteration + 1` rounds, also after `load_model`,
+    so the expected values come from a fresh estimator's `predict_proba` after `load_model`."""
+    import xgboost as xgb
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    Xb, yb = load_breast_cancer(return_X_y=True, as_frame=True)
+    X, y, score = merchants(900, 61, nan_fraction=0.05)
+    three = np.where(score > -1.8, 2, np.where(score > -3.2, 1, 0))
+    cases = [
+        ("xgboost_early_stopping", Xb, yb, {"max_depth": 3, "learning_rate": 0.3}),
+        ("xgboost_early_stopping_multiclass", X, pd.Series(three),
+         {"max_depth": 3, "learning_rate": 0.3, "num_parallel_tree": 2, "subsample": 0.8}),
+    ]
+    for name, X, y, params in cases:
+        d = os.path.join(OUT, name)
+        os.makedirs(d, exist_ok=True)
+        Xtr, Xva, ytr, yva = train_test_split(X, y, test_size=0.3, random_state=0)
+        model = xgb.XGBClassifier(n_estimators=200, early_stopping_rounds=5, random_state=0, n_jobs=1, **params)
+        model.fit(Xtr, ytr, eval_set=[(Xva, yva)], verbose=False)
+        rounds = model.get_booster().num_boosted_rounds()
+        assert model.best_iteration + 1 < rounds, (name, model.best_iteration, rounds)
+        path = os.path.join(d, "model.json")
+        model.save_model(path)
+        loaded = xgb.XGBClassifier()
+        loaded.load_model(path)
+        Xs = scoring_rows(X, xgb_pairs(loaded.get_booster()), 71)
+        write_predictions(d, Xs, loaded.predict_proba(Xs))
+
+
 if __name__ == "__main__":
     make_sklearn()
     make_xgboost()
     make_lightgbm()
+    make_lightgbm_variants()
+    make_xgboost_early_stopping()

@@ -180,6 +180,13 @@ extension Forest {
     let values = storage.values
     let groups = storage.treeGroups
     let roots = storage.roots
+    if storage.isLinear {
+      for t in 0..<roots.count {
+        let row = Int(Forest.walkWide(nodes, roots[t], x))
+        margins[Int(groups[t])] += linearLeafValue(row, x)
+      }
+      return
+    }
     var t = 0
     while t + 4 <= roots.count {  // four trees at a time, as in walkTrees(_:_:_:)
       var i0 = roots[t], i1 = roots[t + 1], i2 = roots[t + 2], i3 = roots[t + 3]
@@ -199,6 +206,21 @@ extension Forest {
       margins[Int(groups[t])] += values[Int(Forest.walkWide(nodes, roots[t], x))]
       t += 1
     }
+  }
+
+  /// The output of linear leaf row `row` for `x`, as LightGBM's `Tree::Predict` computes it:
+  /// `leaf_const` plus each coefficient times its feature, in order, in `Double` (values with
+  /// `|x| <= 1e-35` read as 0, as LightGBM's row reader drops them); the plain leaf value when any
+  /// of the leaf's features is NaN.
+  @inline(__always)
+  func linearLeafValue(_ row: Int, _ x: UnsafePointer<Double>) -> Double {
+    var output = storage.linearConstants[row]
+    for i in Int(storage.linearOffsets[row])..<Int(storage.linearOffsets[row + 1]) {
+      let v = x[Int(storage.linearFeatures[i])]
+      if v.isNaN { return storage.values[row] }
+      output += storage.linearCoefficients[i] * (abs(v) > lightGBMZero ? v : 0)
+    }
+    return output
   }
 
   /// LightGBM's numerical decision (`Tree::NumericalDecision`), see ``WideNode/child(_:)``.
@@ -231,6 +253,8 @@ extension Forest {
         sum += out[g]
       }
       for g in 0..<groups { out[g] /= sum }
+    case .oneVsAll(let scale):
+      for g in 0..<groups { out[g] = 1.0 / (1.0 + exp(-scale * m[g])) }
     case .identity:
       out[0] = m[0]
     }
@@ -257,6 +281,8 @@ extension Forest {
       }
       let total = Float(sum)
       for g in 0..<groups { out[g] = Double(m[g] / total) }
+    case .oneVsAll:
+      preconditionFailure("XGBoost models have no one-vs-all objective")
     case .identity:
       out[0] = Double(m[0])
     }

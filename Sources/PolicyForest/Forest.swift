@@ -141,6 +141,9 @@ enum Combiner: Sendable {
     case logistic(scale: Double)
     /// One margin per class; softmax.
     case softmax
+    /// One margin per class, each turned into `1 / (1 + exp(-scale * margin))` on its own
+    /// (LightGBM `multiclassova`; the outputs need not sum to 1).
+    case oneVsAll(scale: Double)
     /// One margin, the output itself.
     case identity
   }
@@ -158,10 +161,19 @@ final class ForestStorage: @unchecked Sendable {
   /// Margin groups (XGBoost / LightGBM classes), 1 for scikit-learn.
   let groupCount: Int
   let isWide: Bool
+  /// Whether value rows carry linear models (LightGBM `linear_tree`, wide forests only).
+  let isLinear: Bool
+  /// Row `r`'s linear model uses entries `linearOffsets[r]..<linearOffsets[r + 1]` of
+  /// `linearFeatures` and `linearCoefficients`; `linearConstants[r]` is its constant and
+  /// `values[r]` the output when one of its features is NaN. Empty unless ``isLinear``.
+  let linearOffsets: UnsafeMutableBufferPointer<Int32>
+  let linearConstants: UnsafeMutableBufferPointer<Double>
+  let linearFeatures: UnsafeMutableBufferPointer<Int32>
+  let linearCoefficients: UnsafeMutableBufferPointer<Double>
 
   init(
     nodes: [CompactNode], wideNodes: [WideNode], roots: [Int32], treeGroups: [Int32],
-    values: [Double], valueWidth: Int, groupCount: Int, isWide: Bool
+    values: [Double], valueWidth: Int, groupCount: Int, isWide: Bool, linear: LinearLeaves? = nil
   ) {
     func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
       let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
@@ -176,6 +188,11 @@ final class ForestStorage: @unchecked Sendable {
     self.valueWidth = valueWidth
     self.groupCount = groupCount
     self.isWide = isWide
+    self.isLinear = linear != nil
+    self.linearOffsets = copy(linear?.offsets ?? [])
+    self.linearConstants = copy(linear?.constants ?? [])
+    self.linearFeatures = copy(linear?.features ?? [])
+    self.linearCoefficients = copy(linear?.coefficients ?? [])
   }
 
   deinit {
@@ -184,5 +201,9 @@ final class ForestStorage: @unchecked Sendable {
     roots.baseAddress?.deallocate()
     treeGroups.baseAddress?.deallocate()
     values.baseAddress?.deallocate()
+    linearOffsets.baseAddress?.deallocate()
+    linearConstants.baseAddress?.deallocate()
+    linearFeatures.baseAddress?.deallocate()
+    linearCoefficients.baseAddress?.deallocate()
   }
 }

@@ -10,6 +10,18 @@ struct FlatTree {
   /// Bit 0: missing values go left. Bits 1-2: LightGBM missing type.
   var flags: [UInt32]
   var leafValues: [Double]
+  /// The leaves' linear models (LightGBM `linear_tree`), or `nil` for constant leaves.
+  var linear: LinearLeaves? = nil
+}
+
+/// The linear models of one tree's leaves, in leaf order (LightGBM `leaf_const`, `num_features`,
+/// `leaf_features`, `leaf_coeff`): leaf `k` outputs `constants[k] + Σ coefficients[i] * x[features[i]]`
+/// over `i` in `offsets[k]..<offsets[k + 1]`.
+struct LinearLeaves {
+  var constants: [Double]
+  var offsets: [Int32]
+  var features: [Int32]
+  var coefficients: [Double]
 }
 
 /// How a loader's thresholds become node thresholds.
@@ -31,16 +43,21 @@ struct ForestBuilder {
   let width: Int
   let featureCount: Int
   let rule: ThresholdRule
+  /// Whether leaves carry linear models; then every leaf gets its own value row (no sharing).
+  let linear: Bool
   private(set) var nodes: [CompactNode] = []
   private(set) var wideNodes: [WideNode] = []
   private(set) var roots: [Int32] = []
   private(set) var values: [Double] = []
+  private var linearTable = LinearLeaves(constants: [], offsets: [0], features: [], coefficients: [])
   private var rowIndex: [LeafKey: Int32] = [:]
 
-  init(width: Int, featureCount: Int, rule: ThresholdRule) {
+  init(width: Int, featureCount: Int, rule: ThresholdRule, linear: Bool = false) {
     self.width = width
     self.featureCount = featureCount
     self.rule = rule
+    self.linear = linear
+    precondition(!linear || width == 1, "linear leaves have one value")
   }
 
   /// Appends tree number `index` (used in messages).
@@ -81,6 +98,7 @@ struct ForestBuilder {
         "tree \(index) has \(leaves) leaves but \(tree.leafValues.count) leaf values "
           + "(expected \(Int(leaves) * width))")
     }
+    if let models = tree.linear { try check(models, leaves: Int(leaves), index: index) }
     // Preorder over internal nodes; leaves become value-table references.
     var reference = [Int32](repeating: 0, count: n)
     var visited = [Bool](repeating: false, count: n)
@@ -93,7 +111,7 @@ struct ForestBuilder {
       guard !visited[node] else { throw .inconsistent("tree \(index) reaches node \(i) twice") }
       visited[node] = true
       if tree.left[node] == -1 {
-        reference[node] = ~valueRow(tree.leafValues, Int(leafRank[node]))
+        reference[node] = ~valueRow(tree, Int(leafRank[node]))
       } else {
         reference[node] = Int32(base + order.count)
         order.append(i)
@@ -126,8 +144,38 @@ struct ForestBuilder {
     }
   }
 
-  private mutating func valueRow(_ leafValues: [Double], _ rank: Int) -> Int32 {
+  /// Throws unless `models` has one well-formed model per leaf over features of the forest.
+  private func check(_ models: LinearLeaves, leaves: Int, index: Int) throws(ForestError) {
+    guard linear, width == 1 else { throw .inconsistent("tree \(index) has linear leaves in a constant-leaf forest") }
+    let o = models.offsets
+    guard models.constants.count == leaves, o.count == leaves + 1, o.first == 0, Int(o[leaves]) == models.features.count,
+      models.coefficients.count == models.features.count, zip(o, o.dropFirst()).allSatisfy({ $0 <= $1 })
+    else { throw .inconsistent("tree \(index) has linear leaf arrays of the wrong lengths") }
+    for f in models.features where f < 0 || Int(f) >= featureCount {
+      throw .inconsistent("tree \(index) has a linear leaf over feature \(f) of \(featureCount)")
+    }
+    guard models.constants.allSatisfy(\.isFinite), models.coefficients.allSatisfy(\.isFinite) else {
+      throw .inconsistent("tree \(index) has a linear leaf constant or coefficient that is not finite")
+    }
+  }
+
+  private mutating func valueRow(_ tree: FlatTree, _ rank: Int) -> Int32 {
+    let leafValues = tree.leafValues
     let start = rank * width
+    if linear {  // one row per leaf: leaves with equal values may have different linear models
+      let row = Int32(values.count)
+      values.append(leafValues[rank])
+      if let models = tree.linear {
+        let range = Int(models.offsets[rank])..<Int(models.offsets[rank + 1])
+        linearTable.constants.append(models.constants[rank])
+        linearTable.features += models.features[range]
+        linearTable.coefficients += models.coefficients[range]
+      } else {
+        linearTable.constants.append(leafValues[rank])  // a constant leaf: no features
+      }
+      linearTable.offsets.append(Int32(linearTable.features.count))
+      return row
+    }
     if width <= 4 {
       var key = LeafKey()
       withUnsafeMutableBytes(of: &key.bits) { raw in
@@ -149,7 +197,7 @@ struct ForestBuilder {
   func storage(treeGroups: [Int32], groupCount: Int) -> ForestStorage {
     ForestStorage(
       nodes: nodes, wideNodes: wideNodes, roots: roots, treeGroups: treeGroups, values: values,
-      valueWidth: width, groupCount: groupCount, isWide: rule == .lightgbm)
+      valueWidth: width, groupCount: groupCount, isWide: rule == .lightgbm, linear: linear ? linearTable : nil)
   }
 }
 

@@ -17,7 +17,21 @@ private struct XGBoostModel {
   var trees: [FlatTree] = []
   var treeInfo: [Int32] = []
   var version = ""
+  /// `learner.attributes.best_iteration`, written by early stopping (0-based).
+  var bestIteration: Int?
+  /// `gbtree_model_param.num_parallel_tree` and `num_trees`, when present.
+  var parallelTrees: Int?
+  var declaredTreeCount: Int?
+  /// `iteration_indptr` (XGBoost 2.0 and later): the first tree of each boosting round, then the tree count.
+  var iterationStarts: [Int32]?
+  /// The number of classes `softmax_multiclass_param` declares, when present.
+  var objectiveClassCount: Int?
 }
+
+/// Keys whose values do not change predictions: training statistics and parameters.
+private let xgboostIgnoredTreeKeys: Set<String> = [
+  "base_weights", "loss_changes", "parents", "sum_hessian", "leaf_child_cnt",
+]
 
 extension ForestLoader {
   /// Reads an XGBoost JSON model (`Booster.save_model("m.json")`, XGBoost 1.x to 3.x).
@@ -37,9 +51,12 @@ extension ForestLoader {
         var parts: [String] = []
         try r.beginArray()
         var f = true
-        while try r.nextElement(&f) { parts.append(String(Int(try r.readDouble()))) }
+        while try r.nextElement(&f) {
+          guard let part = Int(exactly: try r.readDouble()) else { throw .inconsistent("XGBoost model has a bad version") }
+          parts.append(String(part))
+        }
         m.version = parts.joined(separator: ".")
-      default: try r.skipValue()
+      default: throw unknownKey(key, in: "the model")
       }
     }
     try r.expectEnd()
@@ -48,32 +65,14 @@ extension ForestLoader {
     }
     guard m.targetCount <= 1 else { throw .unsupported("multi-target XGBoost models are not supported") }
     guard m.featureCount > 0 else { throw .inconsistent("XGBoost model has num_feature 0") }
+    guard m.featureCount <= ForestLoader.maxFeatures else {
+      throw .unsupported("XGBoost model has num_feature \(m.featureCount) (at most \(ForestLoader.maxFeatures))")
+    }
     if m.featureNames.isEmpty { m.featureNames = (0..<m.featureCount).map { "f\($0)" } }
     guard m.featureNames.count == m.featureCount else {
       throw .inconsistent("XGBoost model has \(m.featureNames.count) feature names for num_feature \(m.featureCount)")
     }
-    let objective: Combiner.Objective
-    let kind: ForestKind
-    var groups = 1
-    var classes: [String] = []
-    switch m.objective {
-    case "binary:logistic":
-      objective = .logistic(scale: 1)
-      kind = .classifier
-      classes = ["0", "1"]
-    case "multi:softprob", "multi:softmax":
-      objective = .softmax
-      kind = .classifier
-      groups = m.classCount
-      guard groups >= 2 else { throw .inconsistent("XGBoost model '\(m.objective)' has num_class \(groups)") }
-      classes = (0..<groups).map(String.init)
-    case "reg:squarederror", "reg:linear":
-      objective = .identity
-      kind = .regressor
-    default:
-      throw .unsupported(
-        "XGBoost objective '\(m.objective)' is not supported (binary:logistic, multi:softprob, reg:squarederror)")
-    }
+    let (objective, kind, groups, classes) = try xgboostObjective(m)
     guard m.trees.count == m.treeInfo.count else {
       throw .inconsistent("XGBoost model has \(m.trees.count) trees but \(m.treeInfo.count) tree_info entries")
     }
@@ -91,6 +90,10 @@ extension ForestLoader {
       guard p > 0, p < 1 else { throw .inconsistent("XGBoost base_score \(p) is not a probability") }
       margins[0] = -logf(1.0 / p - 1.0)
     }
+    if let n = m.declaredTreeCount, n != m.trees.count {
+      throw .inconsistent("XGBoost model declares num_trees \(n) but has \(m.trees.count) trees")
+    }
+    try keepBestIteration(&m, groups: groups)
     var builder = ForestBuilder(width: 1, featureCount: m.featureCount, rule: .xgboost)
     for (i, tree) in m.trees.enumerated() { try builder.add(tree, index: i) }
     return Forest(
@@ -102,34 +105,145 @@ extension ForestLoader {
       combiner: .xgboost(objective, baseMargins: margins))
   }
 
+  /// The transform, kind, output-group count and class labels of the supported objectives.
+  private static func xgboostObjective(_ m: XGBoostModel) throws(ForestError)
+    -> (Combiner.Objective, ForestKind, Int, [String])
+  {
+    switch m.objective {
+    case "binary:logistic":
+      return (.logistic(scale: 1), .classifier, 1, ["0", "1"])
+    case "multi:softprob", "multi:softmax":
+      let groups = m.classCount
+      guard groups >= 2, groups <= m.trees.count else {
+        throw .inconsistent("XGBoost model '\(m.objective)' has num_class \(groups) and \(m.trees.count) trees")
+      }
+      if let n = m.objectiveClassCount, n != groups {
+        throw .inconsistent("XGBoost objective declares \(n) classes, learner_model_param \(groups)")
+      }
+      return (.softmax, .classifier, groups, (0..<groups).map(String.init))
+    case "reg:squarederror", "reg:linear":
+      return (.identity, .regressor, 1, [])
+    default:
+      throw .unsupported(
+        "XGBoost objective '\(m.objective)' is not supported (binary:logistic, multi:softprob, reg:squarederror)")
+    }
+  }
+
   private static func readLearner(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
     try r.beginObject()
     var first = true
+    var seen = Set<String>()
     while let key = try r.nextKey(&first) {
+      guard seen.insert(key).inserted else { throw .inconsistent("XGBoost learner repeats '\(key)'") }
       switch key {
       case "feature_names": m.featureNames = try r.readStringArray()
+      case "feature_types":
+        if try r.readStringArray().contains("c") {
+          throw .unsupported("XGBoost model has categorical features (feature_types 'c')")
+        }
+      case "attributes": try readAttributes(&r, &m)
       case "learner_model_param":
         try r.beginObject()
         var f = true
         while let k = try r.nextKey(&f) {
           switch k {
           case "base_score": m.baseScore = try parseNumberList(try r.readString(), what: "base_score")
-          case "num_class": m.classCount = Int(try parseNumberList(try r.readString(), what: k).first ?? 0)
-          case "num_feature": m.featureCount = Int(try parseNumberList(try r.readString(), what: k).first ?? 0)
-          case "num_target": m.targetCount = Int(try parseNumberList(try r.readString(), what: k).first ?? 1)
-          default: try r.skipValue()
+          case "num_class": m.classCount = try parseCount(try r.readString(), what: k)
+          case "num_feature": m.featureCount = try parseCount(try r.readString(), what: k)
+          case "num_target": m.targetCount = try parseCount(try r.readString(), what: k)
+          case "boost_from_average": try r.skipValue()  // how base_score was chosen in training
+          default: throw unknownKey(k, in: "learner_model_param")
           }
         }
-      case "objective":
-        try r.beginObject()
-        var f = true
-        while let k = try r.nextKey(&f) {
-          if k == "name" { m.objective = try r.readString() } else { try r.skipValue() }
-        }
+      case "objective": try readObjective(&r, &m)
       case "gradient_booster": try readBooster(&r, &m)
-      default: try r.skipValue()
+      default: throw unknownKey(key, in: "the learner")
       }
     }
+  }
+
+  /// `learner.attributes`: string values set by training or by the user (`Booster.set_attr`).
+  /// Only `best_iteration` changes predictions (see ``keepBestIteration(_:groups:)``).
+  private static func readAttributes(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+    try r.beginObject()
+    var first = true
+    while let key = try r.nextKey(&first) {
+      guard key == "best_iteration" else {
+        try r.skipValue()
+        continue
+      }
+      let text = try r.readString()
+      guard let v = Int(text), v >= 0 else { throw .inconsistent("XGBoost best_iteration '\(text)' is not a round") }
+      m.bestIteration = v
+    }
+  }
+
+  /// `learner.objective`: the name and the parameter block of the supported objectives, none of
+  /// which changes predictions except `softmax_multiclass_param.num_class`, checked against the model.
+  private static func readObjective(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+    try r.beginObject()
+    var first = true
+    while let k = try r.nextKey(&first) {
+      switch k {
+      case "name": m.objective = try r.readString()
+      case "reg_loss_param": try r.skipValue()  // scale_pos_weight: a training weight
+      case "softmax_multiclass_param":
+        try r.beginObject()
+        var f = true
+        while let p = try r.nextKey(&f) {
+          guard p == "num_class" else { throw unknownKey(p, in: "softmax_multiclass_param") }
+          m.objectiveClassCount = try parseCount(try r.readString(), what: p)
+        }
+      default: throw unknownKey(k, in: "the objective")
+      }
+    }
+  }
+
+  /// Drops the trees after round `best_iteration` (when the model has one), as XGBoost's
+  /// scikit-learn API predicts with `iteration_range=(0, best_iteration + 1)`. A round holds
+  /// `num_class × num_parallel_tree` trees, or as `iteration_indptr` says.
+  private static func keepBestIteration(_ m: inout XGBoostModel, groups: Int) throws(ForestError) {
+    var starts: [Int32]
+    if let given = m.iterationStarts {
+      guard given.first == 0, Int(given.last ?? -1) == m.trees.count, zip(given, given.dropFirst()).allSatisfy({ $0 <= $1 })
+      else { throw .inconsistent("XGBoost iteration_indptr does not cover the \(m.trees.count) trees in order") }
+      starts = given
+    } else if let parallel = m.parallelTrees, parallel >= 1 {
+      guard parallel <= m.trees.count else {
+        throw .inconsistent("XGBoost num_parallel_tree \(parallel) exceeds the \(m.trees.count) trees")
+      }
+      let perRound = groups * parallel
+      guard m.trees.count % perRound == 0 else {
+        throw .inconsistent("XGBoost model has \(m.trees.count) trees, not a multiple of \(perRound) per round")
+      }
+      starts = stride(from: 0, through: m.trees.count, by: perRound).map { Int32($0) }
+    } else {
+      guard m.bestIteration == nil else {
+        throw .unsupported("XGBoost model has best_iteration but neither iteration_indptr nor num_parallel_tree")
+      }
+      return
+    }
+    guard let best = m.bestIteration else { return }
+    guard best < starts.count - 1 else {
+      throw .inconsistent("XGBoost best_iteration \(best) is beyond the model's \(starts.count - 1) rounds")
+    }
+    let end = Int(starts[best + 1])
+    m.trees.removeLast(m.trees.count - end)
+    m.treeInfo.removeLast(m.treeInfo.count - end)
+    guard !m.trees.isEmpty else { throw .inconsistent("XGBoost model keeps no trees at best_iteration \(best)") }
+  }
+
+  static func unknownKey(_ key: String, in place: String) -> ForestError {
+    .unsupported("XGBoost model has an unknown key '\(key)' in \(place)")
+  }
+
+  /// Parses a non-negative count written as a string (`"3"`, or `"[3]"`).
+  static func parseCount(_ text: String, what: String) throws(ForestError) -> Int {
+    let values = try parseNumberList(text, what: what)
+    guard values.count == 1, let v = Int(exactly: values[0]), v >= 0 else {
+      throw .inconsistent("XGBoost \(what) '\(text)' is not a count")
+    }
+    return v
   }
 
   private static func readBooster(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
@@ -138,20 +252,50 @@ extension ForestLoader {
     while let key = try r.nextKey(&first) {
       switch key {
       case "name": m.booster = try r.readString()
-      case "model":
+      case "model": try readGBTree(&r, &m)  // XGBoost sorts keys: "model" comes before "name"
+      case "gbtree", "weight_drop": try r.skipValue()  // dart, refused once the name is known
+      default: throw unknownKey(key, in: "gradient_booster")
+      }
+    }
+  }
+
+  /// `gradient_booster.model` of a `gbtree` booster.
+  private static func readGBTree(_ r: inout JSONReader, _ m: inout XGBoostModel) throws(ForestError) {
+    try r.beginObject()
+    var first = true
+    var seen = Set<String>()
+    while let k = try r.nextKey(&first) {
+      guard seen.insert(k).inserted else { throw .inconsistent("XGBoost model repeats '\(k)'") }
+      switch k {
+      case "trees":
+        try r.beginArray()
+        var ft = true
+        while try r.nextElement(&ft) { m.trees.append(try readXGBoostTree(&r, index: m.trees.count)) }
+      case "tree_info": m.treeInfo = try r.readInt32Array()
+      case "iteration_indptr": m.iterationStarts = try r.readInt32Array()
+      case "gbtree_model_param":
         try r.beginObject()
         var f = true
-        while let k = try r.nextKey(&f) {
-          switch k {
-          case "trees":
-            try r.beginArray()
-            var ft = true
-            while try r.nextElement(&ft) { m.trees.append(try readXGBoostTree(&r, index: m.trees.count)) }
-          case "tree_info": m.treeInfo = try r.readInt32Array()
-          default: try r.skipValue()
+        while let p = try r.nextKey(&f) {
+          switch p {
+          case "num_parallel_tree": m.parallelTrees = try parseCount(try r.readString(), what: p)
+          case "num_trees": m.declaredTreeCount = try parseCount(try r.readString(), what: p)
+          case "size_leaf_vector":
+            if try parseCount(try r.readString(), what: p) > 1 { throw .unsupported("XGBoost model has vector leaves") }
+          default: throw unknownKey(p, in: "gbtree_model_param")
           }
         }
-      default: try r.skipValue()
+      case "cats":  // XGBoost 3.x category encodings: empty unless trained on categorical features
+        try r.beginObject()
+        var f = true
+        while let p = try r.nextKey(&f) {
+          try r.beginArray()
+          var fa = true
+          if try r.nextElement(&fa) { throw .unsupported("XGBoost model has categorical features ('cats.\(p)')") }
+        }
+      case "weights", "param", "boosted_rounds":
+        throw .unsupported("XGBoost booster 'gblinear' is not supported (only 'gbtree')")
+      default: throw unknownKey(k, in: "the gbtree model")
       }
     }
   }
@@ -169,17 +313,27 @@ extension ForestLoader {
       case "split_conditions": conditions = try r.readDoubleArray()
       case "default_left": defaultLeft = try r.readInt32Array()
       case "split_type": splitType = try r.readInt32Array()
+      case "id":  // XGBoost places each tree by its id; Proviso requires them in order
+        let id = try r.readDouble()
+        guard id == Double(index) else {
+          throw .inconsistent("XGBoost tree \(index) has id \(Int(exactly: id).map(String.init) ?? "\(id)")")
+        }
+      case "categories", "categories_nodes", "categories_segments", "categories_sizes":
+        if !(try r.readInt32Array()).isEmpty { throw .unsupported("XGBoost tree \(index) has categorical splits") }
       case "tree_param":
         try r.beginObject()
         var f = true
         while let k = try r.nextKey(&f) {
-          if k == "size_leaf_vector", let v = try parseNumberList(try r.readString(), what: k).first, v > 1 {
-            throw .unsupported("XGBoost tree \(index) has vector leaves")
-          } else if k != "size_leaf_vector" {
-            try r.skipValue()
+          switch k {
+          case "size_leaf_vector":
+            if try parseCount(try r.readString(), what: k) > 1 { throw .unsupported("XGBoost tree \(index) has vector leaves") }
+          case "num_deleted", "num_feature", "num_nodes": try r.skipValue()  // checked through the arrays
+          default: throw unknownKey(k, in: "tree \(index) tree_param")
           }
         }
-      default: try r.skipValue()
+      default:
+        guard xgboostIgnoredTreeKeys.contains(key) else { throw unknownKey(key, in: "tree \(index)") }
+        try r.skipValue()
       }
     }
     if splitType.contains(where: { $0 != 0 }) {

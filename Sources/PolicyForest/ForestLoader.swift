@@ -12,6 +12,9 @@
 public enum ForestLoader {
   /// The largest model file accepted, in bytes (256 MiB); larger files are rejected before reading.
   public static let defaultMaxBytes = 256 << 20
+  /// The most features an XGBoost or LightGBM model may declare (their count sizes allocations
+  /// before any tree is checked).
+  public static let maxFeatures = 1 << 20
 
   /// Loads the model at `path`.
   ///
@@ -90,7 +93,12 @@ public enum ForestLoader {
 
   /// The `content_hash` a Proviso JSON file declares near its start, or `nil`.
   static func declaredHash(_ path: String) throws(ForestError) -> String? {
-    let head = try readFile(path, maxBytes: defaultMaxBytes, prefix: 4096)
+    declaredHash(in: try readFile(path, maxBytes: defaultMaxBytes, prefix: 4096))
+  }
+
+  /// The `content_hash` declared in the first 4 KiB of a Proviso JSON model's bytes, or `nil`.
+  public static func declaredHash(in bytes: [UInt8]) -> String? {
+    let head = Array(bytes.prefix(4096))
     let key = Array("\"content_hash\":\"".utf8)
     guard head.count > key.count else { return nil }
     for i in 0...(head.count - key.count) where head[i] == key[0] && Array(head[i..<i + key.count]) == key {

@@ -11,8 +11,16 @@ public protocol DecisionEngine: Sendable {
   func policyDetail(id: String) -> PolicyDetail?
   /// Reloads the policy folder now and returns one result per policy that changed; blocks until done.
   func reload() -> [ReloadResult]
+  /// Starts a reload and returns at once; `completion` gets the results (from any thread). The HTTP
+  /// handler uses it so no worker thread waits for a reload.
+  func reload(then completion: @escaping @Sendable ([ReloadResult]) -> Void)
   /// Whether every policy has been loaded once (start-up finished).
   var isReady: Bool { get }
+}
+
+extension DecisionEngine {
+  /// Runs ``reload()`` and hands its results to `completion` (for engines without a reload thread).
+  public func reload(then completion: @escaping @Sendable ([ReloadResult]) -> Void) { completion(reload()) }
 }
 
 /// A decision request as the service hands it to the engine.

@@ -65,6 +65,11 @@ public final class DecisionLog: Sendable {
     try queue.enqueue(.decision(record), completion: completion)
   }
 
+  /// Records a `POST /v1/reload` (who asked and what it answered); returns once committed.
+  public func recordReload(_ reload: ReloadRecord) throws(DecisionLogError) {
+    try queue.submit(.reload(reload))
+  }
+
   /// Stores a policy version's source under its hash, unless that hash is already stored; returns once committed.
   public func recordPolicyVersion(_ version: PolicyVersionRecord) throws(DecisionLogError) {
     try queue.submit(.policyVersion(version))
@@ -86,20 +91,34 @@ public final class DecisionLog: Sendable {
 enum LogWrite: Sendable {
   case decision(DecisionRecord)
   case policyVersion(PolicyVersionRecord)
+  case reload(ReloadRecord)
 }
 
 /// proviso's SQLite `application_id` ('PRVS'), which marks a file as a decision log.
 private let applicationID: Int64 = 0x5052_5653
 
+/// Version 1 had no `token` column and no `reloads` table; ``migrations`` bring older files up to date.
+private let schemaVersion: Int64 = 2
+
 private let schema = """
   CREATE TABLE decisions(id TEXT PRIMARY KEY, at TEXT NOT NULL, policy TEXT NOT NULL, version TEXT NOT NULL,
-    input TEXT NOT NULL, result TEXT NOT NULL, latency_us INTEGER NOT NULL);
+    input TEXT NOT NULL, result TEXT NOT NULL, latency_us INTEGER NOT NULL, token TEXT NOT NULL DEFAULT '');
   CREATE INDEX decisions_by_policy_at ON decisions(policy, at);
   CREATE INDEX decisions_by_at ON decisions(at);
   CREATE TABLE policy_versions(hash TEXT PRIMARY KEY, policy TEXT NOT NULL, source TEXT NOT NULL, loaded_at TEXT NOT NULL);
+  CREATE TABLE reloads(at TEXT NOT NULL, token TEXT NOT NULL, result TEXT NOT NULL);
   PRAGMA application_id = \(applicationID);
-  PRAGMA user_version = 1;
+  PRAGMA user_version = \(schemaVersion);
   """
+
+/// The SQL that takes a log from `user_version` N to N + 1, by N. Old rows get an empty token.
+private let migrations: [Int64: String] = [
+  1: """
+    ALTER TABLE decisions ADD COLUMN token TEXT NOT NULL DEFAULT '';
+    CREATE TABLE reloads(at TEXT NOT NULL, token TEXT NOT NULL, result TEXT NOT NULL);
+    PRAGMA user_version = 2;
+    """,
+]
 
 /// A failed SQLite call: its result code and message.
 private struct SQLiteFailure: Error {
@@ -152,16 +171,29 @@ private final class Connection: @unchecked Sendable {
     return statement.int64(0)
   }
 
-  /// Checks that the file is a decision log (or empty, when `create`, and then lays down the schema).
-  func validate(path: String, create: Bool) throws(DecisionLogError) {
+  /// Checks that the file is a decision log (or empty, when `create`, and then lays down the schema);
+  /// with `create` (the writer) an older schema is migrated. Returns the schema version.
+  @discardableResult
+  func validate(path: String, create: Bool) throws(DecisionLogError) -> Int64 {
     do {
       let id = try integer("PRAGMA application_id")
-      if id == applicationID { return }
+      if id == applicationID {
+        var version = try integer("PRAGMA user_version")
+        if version > schemaVersion {
+          throw DecisionLogError.notADecisionLog(path: path, reason: "its schema version \(version) is newer than this proviso's \(schemaVersion)")
+        }
+        while create, version < schemaVersion, let step = migrations[version] {
+          try execute("BEGIN IMMEDIATE; \(step) COMMIT;")
+          version = try integer("PRAGMA user_version")
+        }
+        return version
+      }
       if id != 0 { throw DecisionLogError.notADecisionLog(path: path, reason: "its application id is \(id)") }
       let tables = try integer("SELECT count(*) FROM sqlite_master")
       if tables > 0 { throw DecisionLogError.notADecisionLog(path: path, reason: "it holds another application's tables") }
       guard create else { throw DecisionLogError.notADecisionLog(path: path, reason: "it is empty") }
       try execute("BEGIN IMMEDIATE; \(schema) COMMIT;")
+      return schemaVersion
     } catch let failure as SQLiteFailure {
       if failure.code == SQLITE_NOTADB || failure.code == SQLITE_CORRUPT {
         throw .notADecisionLog(path: path, reason: failure.message)
@@ -251,6 +283,7 @@ private final class LogWriter: @unchecked Sendable {
   let connection: Connection
   let insertDecision: Statement
   let insertVersion: Statement
+  let insertReload: Statement
   let begin: Statement
   let commit: Statement
   let rollback: Statement
@@ -272,7 +305,8 @@ private final class LogWriter: @unchecked Sendable {
       try connection.execute("PRAGMA synchronous=\(configuration.durability == .powerLoss ? "FULL" : "NORMAL")")
       try connection.execute("PRAGMA wal_autocheckpoint=0")   // the Checkpointer thread does it
       insertDecision = try connection.prepare(
-        "INSERT INTO decisions(id, at, policy, version, input, result, latency_us) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        "INSERT INTO decisions(id, at, policy, version, input, result, latency_us, token) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+      insertReload = try connection.prepare("INSERT INTO reloads(at, token, result) VALUES(?1, ?2, ?3)")
       insertVersion = try connection.prepare(
         "INSERT OR IGNORE INTO policy_versions(hash, policy, source, loaded_at) VALUES(?1, ?2, ?3, ?4)")
       begin = try connection.prepare("BEGIN IMMEDIATE")
@@ -343,12 +377,18 @@ private final class LogWriter: @unchecked Sendable {
         statement.bind(5, record.inputJSON)
         statement.bind(6, record.resultJSON)
         statement.bind(7, Int64(record.latencyMicros))
+        statement.bind(8, record.token)
       case .policyVersion(let version):
         statement = insertVersion
         statement.bind(1, version.hash)
         statement.bind(2, version.policy)
         statement.bind(3, version.source)
         statement.bind(4, LogTime.format(micros: version.loadedAt))
+      case .reload(let reload):
+        statement = insertReload
+        statement.bind(1, LogTime.format(micros: reload.at))
+        statement.bind(2, reload.token)
+        statement.bind(3, reload.resultsJSON)
       }
       do {
         _ = try statement.step()
@@ -423,6 +463,8 @@ public final class DecisionLogReader: Sendable {
   /// The log file's path.
   public let path: String
   private let connection: Mutex<Connection>
+  /// The file's schema version: 1 has no token column (a log not yet opened by a writer since tokens came).
+  private let schemaVersion: Int64
 
   /// Opens an existing decision log for reading.
   ///
@@ -431,8 +473,21 @@ public final class DecisionLogReader: Sendable {
   public init(path: String) throws(DecisionLogError) {
     self.path = path
     let connection = try Connection(path: path, create: false)
-    try connection.validate(path: path, create: false)
+    schemaVersion = try connection.validate(path: path, create: false)
     self.connection = Mutex(connection)
+  }
+
+  /// Every recorded `POST /v1/reload`, oldest first (none in a log whose writer predates tokens).
+  public func reloads() throws(DecisionLogError) -> [ReloadRecord] {
+    guard schemaVersion >= 2 else { return [] }
+    return try read { connection throws(SQLiteFailure) -> [ReloadRecord] in
+      let statement = try connection.prepare("SELECT at, token, result FROM reloads ORDER BY at, rowid")
+      var records: [ReloadRecord] = []
+      while try statement.step() {
+        records.append(ReloadRecord(at: LogTime.parse(statement.text(0)) ?? 0, token: statement.text(1), resultsJSON: statement.text(2)))
+      }
+      return records
+    }
   }
 
   /// The decision with `id`, or `nil`.
@@ -527,7 +582,7 @@ public final class DecisionLogReader: Sendable {
   private func query(_ clause: String, binding values: [SQLValue], _ body: (DecisionRecord) -> Bool) throws(DecisionLogError) {
     try read { connection throws(SQLiteFailure) in
       let statement = try connection.prepare(
-        "SELECT id, at, policy, version, input, result, latency_us FROM decisions \(clause)")
+        "SELECT id, at, policy, version, input, result, latency_us, \(schemaVersion >= 2 ? "token" : "''") FROM decisions \(clause)")
       for (index, value) in values.enumerated() {
         switch value {
         case .text(let text): statement.bind(Int32(index + 1), text)
@@ -537,7 +592,7 @@ public final class DecisionLogReader: Sendable {
       while try statement.step() {
         let record = DecisionRecord(id: statement.text(0), at: LogTime.parse(statement.text(1)) ?? 0,
                                     policy: statement.text(2), version: statement.text(3), inputJSON: statement.text(4),
-                                    resultJSON: statement.text(5), latencyMicros: Int(statement.int64(6)))
+                                    resultJSON: statement.text(5), latencyMicros: Int(statement.int64(6)), token: statement.text(7))
         if !body(record) { break }
       }
     }

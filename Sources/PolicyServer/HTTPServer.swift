@@ -15,9 +15,12 @@ import Darwin
 /// decision log commit): the connection is suspended until then, and the worker serves other connections.
 /// The server enforces the configuration's limits itself: a body over
 /// ``Configuration/maxRequestBodyBytes`` is answered 413 without being buffered (at once when its
-/// `Content-Length` says so; a chunked one is drained up to the cap again, then dropped), a body not received
+/// `Content-Length` says so; a chunked one is read and discarded to its end, up to
+/// ``Configuration/maxDrainBytes``, then answered, or dropped past that), a body not received
 /// within ``Configuration/bodyDeadlineSeconds`` is dropped, and an idle or trickling connection is
-/// closed after ``Configuration/connectionTimeoutSeconds`` of silence.
+/// closed after ``Configuration/connectionTimeoutSeconds`` of silence. Before any handler runs, the
+/// request's framing and target are checked (``HTTPFraming``): a refused request gets one JSON error
+/// and its connection is closed. Every refusal is reported to ``Configuration/onRefusal``.
 public final class HTTPServer: Sendable {
   /// The function that turns a request into a response; called concurrently from worker threads.
   public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
@@ -77,14 +80,25 @@ public final class HTTPServer: Sendable {
     var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_AUTO.rawValue
     if configuration.logsErrors { flags |= MHD_USE_ERROR_LOG.rawValue }
     if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+    var pem = TLSStrings(configuration.tls)
+    if configuration.tls != nil {
+      guard cmhd_supports_tls() != 0 else { throw .tlsUnavailable("this libmicrohttpd was built without TLS") }
+      flags |= MHD_USE_TLS.rawValue
+    }
     let context = Unmanaged.passRetained(self)
     let handle = address.withSockaddr { sockaddr in
       cmhd_start(UInt32(flags), sockaddr, accessHandler, context.toOpaque(), requestCompleted, context.toOpaque(),
+                 requestLineRead, context.toOpaque(),
                  UInt32(configuration.connectionLimit), UInt32(configuration.connectionTimeoutSeconds),
-                 UInt32(configuration.threads), configuration.connectionMemoryBytes, UInt32(configuration.listenBacklog))
+                 UInt32(configuration.threads), configuration.connectionMemoryBytes, UInt32(configuration.listenBacklog),
+                 pem.key, pem.certificate, pem.clientCA)
     }
     guard let handle else {
       context.release()
+      pem.free()
+      if configuration.tls != nil {
+        throw .tlsUnavailable("libmicrohttpd refused the key or certificate, or cannot listen on '\(configuration.bindAddress)' port \(configuration.port)")
+      }
       throw .cannotStart(address: configuration.bindAddress, port: configuration.port)
     }
     let bound = cmhd_bound_port(handle)
@@ -92,8 +106,12 @@ public final class HTTPServer: Sendable {
       state.handle = DaemonHandle(pointer: handle)
       state.port = bound
       state.started = true
+      state.pem = pem
     }
   }
+
+  /// Reports a refusal to ``Configuration/onRefusal``.
+  func refused(_ code: String) { configuration.onRefusal?(code) }
 
   /// Stops gracefully: stops accepting, lets requests in flight finish (up to
   /// ``Configuration/shutdownGraceSeconds``; deferred requests still waiting then get 503), then closes
@@ -120,6 +138,7 @@ public final class HTTPServer: Sendable {
     }
     MHD_stop_daemon(handle.pointer)  // returns after every handler call has finished
     if listener >= 0 { close(listener) }
+    daemon.withLock { $0.pem.free() }
     Unmanaged.passUnretained(self).release()  // balances passRetained in start()
   }
 }
@@ -131,6 +150,28 @@ private struct DaemonState: Sendable {
   var handle: DaemonHandle?
   var port: UInt16 = 0
   var started = false
+  var pem = TLSStrings(nil)
+}
+
+/// The TLS PEM texts as C strings, which libmicrohttpd holds on to while the daemon runs.
+private struct TLSStrings: @unchecked Sendable {
+  var key: UnsafeMutablePointer<CChar>?
+  var certificate: UnsafeMutablePointer<CChar>?
+  var clientCA: UnsafeMutablePointer<CChar>?
+
+  init(_ tls: HTTPServer.TLS?) {
+    key = tls.map { strdup($0.privateKeyPEM) }
+    certificate = tls.map { strdup($0.certificatePEM) }
+    clientCA = tls?.clientCAPEM.map { strdup($0) }
+  }
+
+  /// Frees the strings; call only once the daemon has stopped.
+  mutating func free() {
+    for pointer in [key, certificate, clientCA] { Glibc.free(pointer) }
+    key = nil
+    certificate = nil
+    clientCA = nil
+  }
 }
 
 enum HandlerKind: Sendable {
@@ -176,13 +217,22 @@ enum ResponseSlot: Sendable {
 /// Everything but `slot` is touched only by the worker thread that owns the connection.
 final class RequestState: @unchecked Sendable {
   let slot = Mutex<ResponseSlot>(.waiting)
+  /// The request target as sent, before libmicrohttpd percent-decodes it.
+  let target: [UInt8]
+  /// Set by the first access-handler call (the headers are in); libmicrohttpd answered the request
+  /// itself when it completes without one.
+  var headersChecked = false
+  var headers = HTTPFields()
   var body: [UInt8] = []
   /// The error to answer with once the request is known to be over a limit.
   var rejection: WireError?
+  /// Set once the server has answered (or dropped) the request itself.
   var answered = false
   /// Bytes received and thrown away after the body went over the cap.
   var drained = 0
-  let headersReceivedAt = monotonicSeconds()
+  var headersReceivedAt = monotonicSeconds()
+
+  init(target: [UInt8]) { self.target = target }
 }
 
 /// A numeric IPv4 or IPv6 socket address.
@@ -226,40 +276,63 @@ func monotonicSeconds() -> Double {
   return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
-private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, data, size, requestContext in
+/// Runs when a request line has been read: the request's state starts here, with its raw target.
+private let requestLineRead: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer? = {
+  cls, uri, _ in
+  guard let cls else { return nil }
+  let target = uri.map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) }
+  Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.add(1, ordering: .relaxed)
+  return Unmanaged.passRetained(RequestState(target: target ?? [])).toOpaque()
+}
+
+private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, version, data, size, requestContext in
   guard let cls, let connection, let requestContext, let size else { return .NO }
   let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
-  guard let raw = requestContext.pointee else {
-    // First call: headers only. Refuse a declared oversize body before reading any of it.
-    let state = RequestState()
-    requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
+  if requestContext.pointee == nil {   // not seen by requestLineRead: cannot happen with libmicrohttpd 0.9.75
+    requestContext.pointee = Unmanaged.passRetained(RequestState(target: Array((url.map { String(cString: $0) } ?? "/").utf8))).toOpaque()
     server.inFlight.add(1, ordering: .relaxed)
-    if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-       let length = Int(String(cString: declared)) {
-      if length > server.configuration.maxRequestBodyBytes {
-        state.answered = true
-        return send(WireError.payloadTooLarge(limit: server.configuration.maxRequestBodyBytes).response, on: connection, server: server)
-      }
-      state.body.reserveCapacity(min(max(length, 0), 64 << 10))   // a declared length is not trusted further
+  }
+  let state = Unmanaged<RequestState>.fromOpaque(requestContext.pointee!).takeUnretainedValue()
+  if !state.headersChecked {
+    // First call: headers only. Refuse bad framing, or a declared oversize body, before reading any of it.
+    state.headersChecked = true
+    state.headersReceivedAt = monotonicSeconds()
+    state.headers = collectFields(connection, kind: .HEADER_KIND)
+    let limit = server.configuration.maxRequestBodyBytes
+    var refusal = HTTPFraming.refusal(version: version.map { String(cString: $0) } ?? "", headers: state.headers.fields, target: state.target)
+    if refusal == nil, server.configuration.tls?.clientCAPEM != nil, cmhd_client_certificate_verified(connection) != 1 {
+      refusal = .clientCertificateRequired()
     }
+    let declared = state.headers["Content-Length"].flatMap(HTTPFraming.parseContentLength)
+    if refusal == nil, let declared, declared > limit { refusal = .payloadTooLarge(limit: limit) }
+    if let refusal {
+      state.answered = true
+      server.refused(refusal.code)
+      return send(refusal.response, on: connection, server: server)
+    }
+    if let declared { state.body.reserveCapacity(min(declared, 64 << 10)) }   // a declared length is not trusted further
     return .YES
   }
-  let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
   if size.pointee > 0 {
     // Middle calls: body chunks. libmicrohttpd cannot answer before the body ends, so a body over the
-    // cap is drained (up to the cap again) and answered 413 at the end; past that, or past the body
-    // deadline (a trickling client), the connection is dropped.
+    // cap is drained (up to maxDrainBytes in all) and answered 413 at the end; past that, or past the
+    // body deadline (a trickling client), the connection is dropped.
     let count = size.pointee
     size.pointee = 0
     if state.answered { return .YES }
     let limit = server.configuration.maxRequestBodyBytes
-    if monotonicSeconds() - state.headersReceivedAt > Double(server.configuration.bodyDeadlineSeconds) { return .NO }
+    if monotonicSeconds() - state.headersReceivedAt > Double(server.configuration.bodyDeadlineSeconds) {
+      server.refused("body_deadline_exceeded")
+      state.answered = true   // dropped, and counted: not libmicrohttpd's refusal
+      return .NO
+    }
     if state.rejection != nil {
       state.drained += count
-      return state.drained > limit ? .NO : .YES
+      return state.drained > server.configuration.maxDrainBytes ? .NO : .YES   // counted when the cap was crossed
     }
     if state.body.count + count > limit {
       state.rejection = .payloadTooLarge(limit: limit)
+      server.refused("payload_too_large")
       state.drained = state.body.count + count
       state.body = []
       return .YES
@@ -280,7 +353,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
   state.answered = true
   if let rejection = state.rejection { return send(rejection.response, on: connection, server: server) }
   var request = HTTPRequest(method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "/")
-  request.headers = collectFields(connection, kind: .HEADER_KIND)
+  request.headers = state.headers
   request.query = collectFields(connection, kind: .GET_ARGUMENT_KIND)
   request.body = state.body
   state.body = []
@@ -334,9 +407,24 @@ private func send(_ reply: HTTPResponse, on connection: OpaquePointer, server: H
   return MHD_queue_response(connection, UInt32(clamping: reply.status), response)
 }
 
-private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, requestContext, _ in
+/// Releases the request's state. A request that completed without the server answering it was answered
+/// by libmicrohttpd itself: before the access handler (an unparsable `Content-Length`, headers over
+/// the connection memory) or in mid-body (malformed chunked encoding, a chunk size over 64 bits). It
+/// is counted as a refusal too.
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, connection, requestContext, termination in
   guard let requestContext, let raw = requestContext.pointee else { return }
-  Unmanaged<RequestState>.fromOpaque(raw).release()
+  let state = Unmanaged<RequestState>.fromOpaque(raw).takeRetainedValue()
   requestContext.pointee = nil
-  if let cls { Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed) }
+  guard let cls else { return }
+  let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+  server.inFlight.subtract(1, ordering: .relaxed)
+  // COMPLETED_OK, or WITH_ERROR (libmicrohttpd's own error responses close the connection so); not a
+  // client that went away, a timeout or a shutdown.
+  guard !state.answered, state.rejection == nil, termination.rawValue <= 1 else { return }
+  if state.headersChecked {
+    server.refused(state.headers["Transfer-Encoding"] == nil ? "refused_by_libmicrohttpd" : "malformed_chunked_body")
+  } else {
+    let length = connection.flatMap { MHD_lookup_connection_value($0, .HEADER_KIND, "Content-Length") }
+    server.refused(length == nil ? "refused_by_libmicrohttpd" : "invalid_content_length")
+  }
 }

@@ -19,6 +19,11 @@ public final class ServiceMetrics: Sendable {
   public let decisionLogWriteErrors = MetricFamily<Counter>(counter: "proviso_decision_log_write_errors_total",
     help: "Decisions that could not be written to the decision log, each answered 503.")
 
+  /// `proviso_http_refusals_total{reason}`: requests refused before reaching an endpoint, by error code
+  /// (`duplicate_content_length`, `payload_too_large`, `unauthorized`, `unsupported_media_type`, …).
+  public let refusals = MetricFamily<Counter>(counter: "proviso_http_refusals_total",
+    help: "Requests refused (bad framing, over a limit, unauthorized, wrong media type), by reason.", labelNames: ["reason"])
+
   /// Creates the metrics, all at zero.
   public init() {}
 
@@ -31,6 +36,7 @@ public final class ServiceMetrics: Sendable {
     exposition.write(reloads)
     exposition.write(decisionLogQueueDepth)
     exposition.write(decisionLogWriteErrors)
+    exposition.write(refusals)
     return exposition.text
   }
 }

@@ -116,10 +116,29 @@ extension WireError {
     WireError(status: 400, code: "bad_request", message: message)
   }
 
-  /// 401: an admin call without the right bearer token.
-  public static func unauthorized() -> WireError {
-    WireError(status: 401, code: "unauthorized", message: "admin token missing or wrong",
-              headers: [HTTPField(name: "WWW-Authenticate", value: "Bearer")])
+  /// 400 with `Connection: close`: the request's framing or target is refused (see ``HTTPFraming``);
+  /// `code` names the rule broken (`duplicate_content_length`, `missing_host`, …).
+  public static func malformedRequest(_ code: String, _ message: String) -> WireError {
+    WireError(status: 400, code: code, message: message, headers: [closeConnection])
+  }
+
+  /// 401: a protected endpoint called without a bearer token (`presented` false) or with one that
+  /// matches no configured token.
+  public static func unauthorized(presented: Bool) -> WireError {
+    WireError(status: 401, code: "unauthorized",
+              message: presented ? "bearer token not recognized" : "bearer token required",
+              headers: [HTTPField(name: "WWW-Authenticate", value: presented ? #"Bearer error="invalid_token""# : "Bearer")])
+  }
+
+  /// 403: the token `name` is valid but does not grant what the request needs (`needed` says what).
+  public static func forbidden(token name: String, needed: String) -> WireError {
+    WireError(status: 403, code: "forbidden", message: "token '\(name)' does not grant \(needed)")
+  }
+
+  /// 403: the TLS client certificate is missing or does not verify against the configured client CA.
+  public static func clientCertificateRequired() -> WireError {
+    WireError(status: 403, code: "client_certificate_required",
+              message: "a client certificate signed by the configured client CA is required", headers: [closeConnection])
   }
 
   /// 404: no route matches `path`.
@@ -138,9 +157,18 @@ extension WireError {
               headers: [HTTPField(name: "Allow", value: allowed.joined(separator: ", "))])
   }
 
-  /// 413: the body is over `limit` bytes.
+  /// 413 with `Connection: close`: the body (declared or chunked) is over `limit` bytes.
   public static func payloadTooLarge(limit: Int) -> WireError {
-    WireError(status: 413, code: "payload_too_large", message: "request body is over the limit of \(limit) bytes")
+    WireError(status: 413, code: "payload_too_large", message: "request body is over the limit of \(limit) bytes",
+              headers: [closeConnection])
+  }
+
+  /// 415: a POST body that is not `application/json` (`found` is the `Content-Type` sent, or `nil`).
+  public static func unsupportedMediaType(found: String?) -> WireError {
+    WireError(status: 415, code: "unsupported_media_type",
+              message: found.map { "Content-Type '\($0)' is not accepted; send application/json" }
+                ?? "request body has no Content-Type; send application/json",
+              headers: [HTTPField(name: "Accept", value: "application/json")])
   }
 
   /// 422: the input is JSON but does not fit the policy's schema; each detail names a field path.
@@ -176,3 +204,6 @@ extension WireError {
               headers: [HTTPField(name: "Retry-After", value: "1")])
   }
 }
+
+/// The header that makes libmicrohttpd close the connection after the response.
+private let closeConnection = HTTPField(name: "Connection", value: "close")

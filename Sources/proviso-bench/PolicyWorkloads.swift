@@ -71,7 +71,7 @@ enum PolicyWorkloads {
     guard case .object(let mo) = mType else { fatalError() }
     // Row 9 matches: eight rows fail first.
     let m = ObjectValue(type: mo, fields: [.double(0.15), .double(3.9), .double(-0.05)])
-    let a = Activation(variableCount: p.environment.variables.count, localCount: 0)
+    let a = p.makeActivation()
     a.set(p.environment.slots["m"]!, .object(m))
     var matched: [Int] = []
     matched.reserveCapacity(4)

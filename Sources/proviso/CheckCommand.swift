@@ -1,20 +1,22 @@
 import PolicyExpr
 import PolicyRules
 
-/// `proviso check PATH...`: loads and checks policies; diagnostics on stderr.
+/// `proviso check PATH...`: loads and checks policy files and folders (``PolicyFolder``); diagnostics on stderr.
 enum CheckCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
-    let a = try Arguments(args, flags: ["strict"], options: ["format"])
+    let a = try Arguments(args, flags: ["strict"], options: ["format", "allow-path"])
     guard !a.positional.isEmpty else { throw UsageError(message: "check needs at least one policy file or folder") }
     let json = a.option("format") == "json"
     var all: [Diagnostic] = []
-    var loaded = 0
-    for path in a.positional.flatMap(PolicyLoader.policyFiles) {
-      let (policy, diagnostics) = PolicyLoader.load(path: path)
-      all += diagnostics
-      if let policy {
-        loaded += 1
-        if !json { Console.error("ok \(path) (\(policy.id), version \(policy.version.prefix(12)))") }
+    for path in a.positional {
+      // A folder is checked as the service would load it: every file, and no two defining one id.
+      switch PolicyFolder(path, allowing: a.options["allow-path"] ?? []).loadAll() {
+      case .failure(let problem): all.append(problem.diagnostic)
+      case .success(let loads):
+        for load in loads {
+          all += load.diagnostics
+          if let policy = load.policy, !json { Console.error("ok \(load.path) (\(policy.id), version \(policy.version.prefix(12)))") }
+        }
       }
     }
     if json {

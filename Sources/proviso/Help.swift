@@ -13,10 +13,14 @@ enum Help {
       score MODEL --input FILE.csv     score a tree-ensemble model over a CSV (headers = feature names)
             [--format csv|jsonl] [--threads N]
       serve POLICY_DIR                 the decision service (HTTP/JSON, hot reload, decision log)
-            [--bind 127.0.0.1] [--port 8181] [--decision-log FILE.sqlite] [--admin-token-file FILE]
+            [--bind 127.0.0.1] [--port 8181] [--decision-log FILE.sqlite] [--tokens FILE]
+            [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]]
             [--threads N] [--retention-days N] [--retention-rows N] [--durability process-crash|power-loss]
       log --log FILE.sqlite            logged decisions as JSONL [--id ID] [--policy P] [--since TS] [--until TS]
       replay --log FILE.sqlite --policy NEW.yaml [--since TS]
                                        re-decide logged inputs with a new version: what would change
+
+    check, test, run and serve take --allow-path DIR (repeatable): models and GeoJSON may come from DIR
+    as well as from the policy's folder.
     """
 }

@@ -1,14 +1,19 @@
 import Foundation
 import PolicyServer
 
-/// `proviso log --log FILE.sqlite [--id ID] [--policy P] [--since TS] [--until TS] [--limit N]`:
-/// decisions from the decision log as JSONL.
+/// `proviso log --log FILE.sqlite [--id ID] [--policy P] [--since TS] [--until TS] [--limit N] [--reloads]`:
+/// decisions from the decision log as JSONL, each with the name of the token that asked (`"token"`);
+/// `--reloads` prints the recorded `POST /v1/reload` calls instead.
 enum LogCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
-    let a = try Arguments(args, flags: [], options: ["log", "id", "policy", "since", "until", "limit"])
+    let a = try Arguments(args, flags: ["reloads"], options: ["log", "id", "policy", "since", "until", "limit"])
     guard let path = a.option("log") else { throw UsageError(message: "log needs --log FILE.sqlite") }
     do {
       let reader = try DecisionLogReader(path: path)
+      if a.has("reloads") {
+        for r in try reader.reloads() { Console.out(r.jsonLine) }
+        return .ok
+      }
       if let id = a.option("id") {
         guard let r = try reader.decision(id: id) else {
           Console.error("proviso log: no decision '\(id)' in \(path)")

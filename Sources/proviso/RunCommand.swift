@@ -5,9 +5,9 @@ import PolicyRules
 /// `proviso run POLICY --input FILE|-`: the dry-run.
 enum RunCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
-    let a = try Arguments(args, flags: ["explain"], options: ["input", "now", "format"])
+    let a = try Arguments(args, flags: ["explain"], options: ["input", "now", "format", "allow-path"])
     guard a.positional.count == 1, let input = a.option("input") else { throw UsageError(message: "run needs one policy and --input FILE") }
-    let (loaded, diagnostics) = PolicyLoader.load(path: a.positional[0])
+    let (loaded, diagnostics) = PolicyLoader.load(path: a.positional[0], allowing: a.options["allow-path"] ?? [])
     guard let policy = loaded else {
       Console.error(DiagnosticRenderer(colors: Console.stderrIsTerminal).render(diagnostics))
       return .dataError

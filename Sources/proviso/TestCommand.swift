@@ -5,15 +5,23 @@ import PolicyRules
 /// `proviso test PATH...`: runs every policy's own tests; failures as expected vs actual; coverage.
 enum TestCommand {
   static func run(_ args: ArraySlice<String>) throws -> ExitStatus {
-    let a = try Arguments(args, flags: [], options: ["junit"])
+    let a = try Arguments(args, flags: [], options: ["junit", "allow-path"])
     guard !a.positional.isEmpty else { throw UsageError(message: "test needs at least one policy file or folder") }
     var passed = 0, failed = 0, broken = 0
     var junit: [String] = []
-    for path in a.positional.flatMap(PolicyLoader.policyFiles) {
-      let (policy, diagnostics) = PolicyLoader.load(path: path)
-      guard let policy else {
+    var loads: [PolicyFolder.Loaded] = []
+    for path in a.positional {
+      switch PolicyFolder(path, allowing: a.options["allow-path"] ?? []).loadAll() {
+      case .success(let found): loads += found
+      case .failure(let problem):
         broken += 1
-        Console.error(DiagnosticRenderer(colors: Console.stderrIsTerminal).render(diagnostics))
+        Console.error(DiagnosticRenderer(colors: Console.stderrIsTerminal).render([problem.diagnostic]))
+      }
+    }
+    for load in loads {
+      guard let policy = load.policy else {
+        broken += 1
+        Console.error(DiagnosticRenderer(colors: Console.stderrIsTerminal).render(load.diagnostics))
         continue
       }
       let (results, coverage) = PolicyTestRunner.run(policy)

@@ -191,7 +191,7 @@ final class ForestLoaderRobustnessTests: XCTestCase {
   func testTruncatedAndFlippedFilesNeverCrash() throws {
     let files = [
       "sklearn_nan_trained/model.json", "sklearn_binary/model.forest", "xgboost_multiclass/model.json",
-      "lightgbm_binary/model.txt",
+      "lightgbm_binary/model.txt", "lightgbm_linear_regression/model.txt", "xgboost_early_stopping/model.json",
     ]
     var rng = SplitMix64(state: 42)
     for name in files {

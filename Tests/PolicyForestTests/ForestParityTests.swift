@@ -3,7 +3,7 @@ import XCTest
 @testable import PolicyForest
 
 /// Parity with the training libraries on the fixtures made by `tools/make_forest_fixtures.py`:
-/// scikit-learn bit for bit, XGBoost and LightGBM within 1e-6.
+/// scikit-learn bit for bit, XGBoost and LightGBM within 1e-6 (bit for bit for the newer fixtures).
 final class ForestParityTests: XCTestCase {
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Fixtures")
@@ -75,4 +75,26 @@ final class ForestParityTests: XCTestCase {
   func testLightGBMBinaryWithinTolerance() throws { try assertParity("lightgbm_binary", model: "model.txt", tolerance: 1e-6) }
   func testLightGBMMulticlassWithinTolerance() throws { try assertParity("lightgbm_multiclass", model: "model.txt", tolerance: 1e-6) }
   func testLightGBMRegressionWithinTolerance() throws { try assertParity("lightgbm_regression", model: "model.txt", tolerance: 1e-6) }
+
+  // Linear leaves (`linear_tree=True`): leaf_const + coefficients × features, the plain leaf value
+  // when a used feature is NaN. Bit-identical to `Booster.predict` on every row.
+  func testLightGBMLinearTreeRegressionIsBitExact() throws { try assertParity("lightgbm_linear_regression", model: "model.txt") }
+  func testLightGBMLinearTreeBinaryIsBitExact() throws { try assertParity("lightgbm_linear_binary", model: "model.txt") }
+  // `boosting=rf` (`average_output`): the margin is the trees' mean.
+  func testLightGBMRandomForestIsBitExact() throws { try assertParity("lightgbm_rf", model: "model.txt") }
+  func testLightGBMRandomForestMulticlassIsBitExact() throws { try assertParity("lightgbm_rf_multiclass", model: "model.txt") }
+  func testLightGBMOneVsAllIsBitExact() throws { try assertParity("lightgbm_multiclassova", model: "model.txt") }
+
+  // Saved after early stopping: XGBoost's scikit-learn `predict_proba` (after `load_model`) uses the
+  // rounds up to `best_iteration`, not every tree in the file. Bit-identical on every row.
+  func testXGBoostEarlyStoppingUsesBestIteration() throws {
+    try assertParity("xgboost_early_stopping")
+    let (forest, _, _) = try Self.load("xgboost_early_stopping")
+    XCTAssertEqual(forest.treeCount, 36)  // best_iteration 35 of 41 rounds
+  }
+  func testXGBoostEarlyStoppingMulticlassUsesBestIteration() throws {
+    try assertParity("xgboost_early_stopping_multiclass")
+    let (forest, _, _) = try Self.load("xgboost_early_stopping_multiclass")
+    XCTAssertEqual(forest.treeCount, 42)  // 7 rounds of 3 classes × 2 parallel trees, of 72 trees
+  }
 }

@@ -46,7 +46,10 @@ final class DecisionLogTests: XCTestCase {
 
   func testJSONLineEmbedsInputAndResultAsJSON() {
     XCTAssertEqual(sampleRecord(1).jsonLine,
-                   #"{"id":"01TEST00000000000000000001","at":"2026-11-28T06:15:34.000000Z","policy":"receivable-financing","version":"sha256:abc","input":{"n":1},"result":{"decision":"approved"},"latency_us":41}"#)
+                   #"{"id":"01TEST00000000000000000001","at":"2026-11-28T06:15:34.000000Z","policy":"receivable-financing","version":"sha256:abc","token":null,"input":{"n":1},"result":{"decision":"approved"},"latency_us":41}"#)
+    var named = sampleRecord(1)
+    named.token = "teller"
+    XCTAssertTrue(named.jsonLine.contains(#""version":"sha256:abc","token":"teller","input":"#), named.jsonLine)
   }
 
   func testRecordIsReadableFromASecondConnectionAsSoonAsAppendReturns() throws {

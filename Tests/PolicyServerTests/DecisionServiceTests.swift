@@ -117,8 +117,10 @@ final class DecisionServiceTests: XCTestCase {
        #"{"code":"invalid_input","message":"input does not match the policy's schema","errors":[{"code":"input_type_mismatch","location":{"path":"amount"},"message":"field 'amount' must be int, found string"}]}"#),
       ("POST", "/v1/decisions/limits", [UInt8](repeating: 0x20, count: 5_000), [:], 413,
        #"{"code":"payload_too_large","message":"request body is over the limit of 4096 bytes","errors":[]}"#),
-      ("POST", "/v1/reload", [], [:], 401, #"{"code":"unauthorized","message":"admin token missing or wrong","errors":[]}"#),
-      ("POST", "/v1/reload", [], ["Authorization": "Bearer wrong"], 401, #"{"code":"unauthorized","message":"admin token missing or wrong","errors":[]}"#),
+      ("POST", "/v1/reload", [], [:], 401, #"{"code":"unauthorized","message":"bearer token required","errors":[]}"#),
+      ("POST", "/v1/reload", [], ["Authorization": "Bearer wrong"], 401, #"{"code":"unauthorized","message":"bearer token not recognized","errors":[]}"#),
+      ("POST", "/v1/decisions/limits", Array(#"{"amount": 1}"#.utf8), ["Content-Type": "text/plain"], 415,
+       #"{"code":"unsupported_media_type","message":"Content-Type 'text/plain' is not accepted; send application/json","errors":[]}"#),
     ]
     for (method, path, body, headers, status, json) in cases {
       let response = try XCTUnwrap(client.request(method, path, body: body, headers: headers), "\(method) \(path)")

@@ -129,8 +129,11 @@ final class PolicyEngineTests: XCTestCase {
     let engine = PolicyEngine(directory: directory, log: nil)
     _ = engine.reload()
     let first = try XCTUnwrap(engine.policies().first)
+    // Rewriting the same bytes changes the file's time stamps but not its content: nothing reloads.
+    try write("limits.yaml", Self.limits(100))
     let again = engine.reload()
-    XCTAssertEqual(again.map(\.version), [first.version])
+    XCTAssertEqual(again.map(\.policy), [], "an unchanged file is not reloaded")
+    XCTAssertEqual(engine.policies().first?.version, first.version)
     XCTAssertEqual(engine.policies().first?.loadedAt, first.loadedAt)
   }
 
@@ -308,7 +311,7 @@ final class PolicyEngineTests: XCTestCase {
     _ = engine.reload()
     XCTAssertTrue(isUnknown(engine, policy: "other"))
     try write("other.yaml", Self.limits(5, tested: 5).replacingOccurrences(of: "policy: limits", with: "policy: other"))
-    XCTAssertEqual(engine.reload().map(\.policy).sorted(), ["limits", "other"])
+    XCTAssertEqual(engine.reload().map(\.policy), ["other"], "only the new file is loaded")
     XCTAssertEqual(decided(engine, #"{"loan": {"amount": 6, "applicant": "A"}}"#, policy: "other")?.outcome, "declined")
   }
 
@@ -408,10 +411,34 @@ final class PolicyEngineTests: XCTestCase {
     try write("b.yaml", Self.limits(7, tested: 7))
     let engine = PolicyEngine(directory: directory, log: nil)
     let results = engine.reload()
-    XCTAssertNil(results[0].error)
-    XCTAssertEqual(results[1].error?.errors.first?.message, "policy id 'limits' is already defined by 'a.yaml'")
-    // The first file's version keeps serving.
+    // Which file is meant is unknown, so neither serves; each file's error names the other.
+    XCTAssertEqual(results.map(\.policy), ["limits", "limits"])
+    XCTAssertEqual(results.compactMap { $0.error?.errors.first?.message }, [
+      "policy id 'limits' is also defined by 'b.yaml' (each policy id is defined by one file of the folder)",
+      "policy id 'limits' is also defined by 'a.yaml' (each policy id is defined by one file of the folder)",
+    ])
+    XCTAssertEqual(results.compactMap { $0.error?.errors.first?.location }, [
+      WireLocation(file: "a.yaml", line: 1, column: 9), WireLocation(file: "b.yaml", line: 1, column: 9),
+    ])
+    XCTAssertTrue(isUnknown(engine))
+    // Removing the copy lets the other file serve.
+    try FileManager.default.removeItem(atPath: directory + "/b.yaml")
+    XCTAssertEqual(engine.reload().map(\.version), [try Self.sha256(Self.limits(100))])
     XCTAssertEqual(decided(engine, #"{"loan": {"amount": 50, "applicant": "A"}}"#)?.version, try Self.sha256(Self.limits(100)))
+  }
+
+  func testACopyAddedWhileServingLeavesTheServingVersionWithAnError() throws {
+    try write("a.yaml", Self.limits(100))
+    let engine = PolicyEngine(directory: directory, log: nil)
+    _ = engine.reload()
+    try write("b.yaml", Self.limits(7, tested: 7))
+    XCTAssertEqual(engine.reload().compactMap { $0.error?.errors.first?.code }, ["policy_duplicate_id", "policy_duplicate_id"])
+    XCTAssertEqual(decided(engine, #"{"loan": {"amount": 50, "applicant": "A"}}"#)?.version, try Self.sha256(Self.limits(100)),
+                   "the serving version keeps serving")
+    XCTAssertEqual(engine.policies().first?.lastReloadError?.errors.first?.code, "policy_duplicate_id")
+    try FileManager.default.removeItem(atPath: directory + "/b.yaml")
+    _ = engine.reload()
+    XCTAssertNil(engine.policies().first?.lastReloadError, "the error clears with the copy")
   }
 
   // MARK: - End to end

@@ -83,6 +83,66 @@ final class ServeCommandTests: XCTestCase {
     XCTAssertTrue(replay.out.contains("now failing minimum-maturity"), replay.out)
   }
 
+  func testServeRefusesANonLoopbackAddressWithoutTokens() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw XCTSkip("the proviso binary is not built") }
+    let result = try Self.run(["serve", Self.root.appendingPathComponent("policies").path, "--host", "0.0.0.0", "--port", "0", "--no-watch"])
+    XCTAssertEqual(result.status, 64)
+    XCTAssertTrue(result.err.contains("refusing to listen on '0.0.0.0' without --tokens"), result.err)
+    let halfTLS = try Self.run(["serve", Self.root.appendingPathComponent("policies").path, "--tls-cert", "/dev/null", "--port", "0", "--no-watch"])
+    XCTAssertEqual(halfTLS.status, 64)
+    XCTAssertTrue(halfTLS.err.contains("TLS needs both --tls-cert FILE and --tls-key FILE"), halfTLS.err)
+    let badTokens = FileManager.default.temporaryDirectory.appendingPathComponent("proviso-tokens-\(UUID().uuidString).yaml")
+    defer { try? FileManager.default.removeItem(at: badTokens) }
+    try "tokens:\n  - name: a\n    sha256: 00\n    scopes: [decide]\n".write(to: badTokens, atomically: true, encoding: .utf8)
+    let bad = try Self.run(["serve", Self.root.appendingPathComponent("policies").path, "--tokens", badTokens.path, "--port", "0", "--no-watch"])
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertTrue(bad.err.contains("\(badTokens.path):3:13: error[token_file_invalid]: sha256 of token 'a' must be 64 hex digits"), bad.err)
+  }
+
+  func testServeWithTokensRecordsTheTokenOfEachDecision() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw XCTSkip("the proviso binary is not built") }
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("proviso-tokens-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: work) }
+    let tokens = work.appendingPathComponent("tokens.yaml")
+    try """
+      tokens:
+        - {name: teller, sha256: \(Self.sha256("teller-secret")), scopes: [decide], policies: [receivable-financing]}
+        - {name: ops, sha256: \(Self.sha256("ops-secret")), scopes: [admin, read]}
+      """.write(to: tokens, atomically: true, encoding: .utf8)
+    let log = work.appendingPathComponent("log.sqlite").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Self.binary)
+    process.arguments = ["serve", Self.root.appendingPathComponent("policies").path, "--port", "0", "--no-watch", "--tokens", tokens.path,
+                         "--decision-log", log]
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    defer { if process.isRunning { process.terminate() } }
+    var line = [UInt8]()
+    while let byte = out.fileHandleForReading.readData(ofLength: 1).first, byte != 10 { line.append(byte) }
+    let port = try XCTUnwrap(UInt16(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "PORT ", with: "")))
+    let client = TestHTTPClient(port: port)
+    let body = Array(try String(contentsOf: Self.root.appendingPathComponent("examples/receivables.jsonl"), encoding: .utf8)
+      .split(separator: "\n")[0].utf8)
+    XCTAssertEqual(client.request("POST", "/v1/decisions/receivable-financing", body: body)?.status, 401)
+    XCTAssertEqual(client.request("GET", "/v1/policies", headers: ["Authorization": "Bearer teller-secret"])?.status, 403)
+    XCTAssertEqual(client.request("POST", "/v1/decisions/receivable-financing", body: body,
+                                  headers: ["Authorization": "Bearer teller-secret"])?.status, 200)
+    XCTAssertEqual(client.request("POST", "/v1/reload", headers: ["Authorization": "Bearer ops-secret"])?.status, 200)
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    XCTAssertTrue(stderr.contains("access control on: 2 tokens (teller, ops)"), stderr)
+    let logged = try Self.run(["log", "--log", log])
+    XCTAssertEqual(logged.out.split(separator: "\n").count, 1, logged.out)
+    XCTAssertTrue(logged.out.contains(#""token":"teller""#), logged.out)
+    let reloads = try Self.run(["log", "--log", log, "--reloads"])
+    XCTAssertTrue(reloads.out.hasPrefix(#"{"reload_at":""#), reloads.out)
+    XCTAssertTrue(reloads.out.contains(#""token":"ops","result":{"reloaded":["#), reloads.out)
+  }
+
   /// Runs the CLI to completion and returns its exit status and output.
   static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
     let process = Process()

@@ -81,10 +81,44 @@ struct TestHTTPClient: Sendable {
     defer { close(fd) }
     var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
     for (name, value) in headers { head += "\(name): \(value)\r\n" }
+    if !body.isEmpty, !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
+      head += "Content-Type: application/json\r\n"
+    }
     if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
     head += "\r\n"
     guard Self.sendAll(fd, Array(head.utf8) + body) else { return nil }
     return Self.parse(Self.readAll(fd))
+  }
+}
+
+extension TestHTTPClient {
+  /// Sends `raw` bytes exactly as given (a malformed request, say) and returns everything the server
+  /// sends back until it closes the connection or the timeout passes.
+  func exchange(_ raw: [UInt8]) -> [UInt8] {
+    let fd = connectSocket()
+    guard fd >= 0 else { return [] }
+    defer { close(fd) }
+    guard Self.sendAll(fd, raw) else { return Self.readAll(fd) }
+    return Self.readAll(fd)
+  }
+
+  /// `exchange` of a text request.
+  func exchange(_ raw: String) -> String { String(decoding: exchange(Array(raw.utf8)), as: UTF8.self) }
+
+  /// How many status lines (`HTTP/1.x` and a digit) the raw text holds, wherever they start.
+  static func statusLineCount(_ text: String) -> Int {
+    let bytes = Array(text.utf8)
+    let prefix = Array("HTTP/1.".utf8)
+    var count = 0
+    var index = 0
+    while index + prefix.count + 3 <= bytes.count {
+      if Array(bytes[index..<index + prefix.count]) == prefix, bytes[index + prefix.count + 1] == UInt8(ascii: " "),
+         bytes[index + prefix.count + 2] &- UInt8(ascii: "0") < 10 {
+        count += 1
+      }
+      index += 1
+    }
+    return count
   }
 }
 

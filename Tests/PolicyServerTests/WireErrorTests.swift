@@ -8,7 +8,7 @@ final class WireErrorTests: XCTestCase {
     let cases: [(WireError, Int, String)] = [
       (.malformedJSON(line: 2, column: 7, problem: "expected ',' or '}' after object member"), 400,
        #"{"code":"malformed_json","message":"request body is not valid JSON","errors":[{"code":"json_syntax_error","location":{"line":2,"column":7},"message":"expected ',' or '}' after object member"}]}"#),
-      (.unauthorized(), 401, #"{"code":"unauthorized","message":"admin token missing or wrong","errors":[]}"#),
+      (.unauthorized(presented: false), 401, #"{"code":"unauthorized","message":"bearer token required","errors":[]}"#),
       (.notFound(path: "/nope"), 404, #"{"code":"not_found","message":"no resource at '/nope'","errors":[]}"#),
       (.unknownPolicy("leasing"), 404, #"{"code":"unknown_policy","message":"no policy named 'leasing'","errors":[]}"#),
       (.methodNotAllowed(method: "GET", path: "/v1/reload", allowed: ["POST"]), 405,
@@ -35,7 +35,7 @@ final class WireErrorTests: XCTestCase {
   }
 
   func testHeadersForAuthenticationAllowAndRetry() {
-    XCTAssertEqual(WireError.unauthorized().headers, [HTTPField(name: "WWW-Authenticate", value: "Bearer")])
+    XCTAssertEqual(WireError.unauthorized(presented: false).headers, [HTTPField(name: "WWW-Authenticate", value: "Bearer")])
     XCTAssertEqual(WireError.methodNotAllowed(method: "PUT", path: "/a", allowed: ["GET", "POST"]).headers,
                    [HTTPField(name: "Allow", value: "GET, POST")])
     XCTAssertEqual(WireError.unavailable("x").headers, [HTTPField(name: "Retry-After", value: "1")])

@@ -10,8 +10,9 @@ public struct CheckedExpression: Sendable {
   public var references: [NodeID: Reference]
   /// The overloads each call may use, in declaration order (more than one only with `dyn` arguments).
   public var overloads: [NodeID: [Overload]]
-  /// Double literals taken as exact decimals because they stand in a decimal context.
-  public var decimalLiterals: Set<NodeID>
+  /// Double literals taken as exact decimals because they stand in a decimal context, with the
+  /// decimal each spells (parsed once, by the checker, with ``DecimalNumber/init(literal:)``).
+  public var decimalLiterals: [NodeID: DecimalNumber]
 
   /// The result type.
   public var resultType: CELType { type(of: parsed.root.id) }

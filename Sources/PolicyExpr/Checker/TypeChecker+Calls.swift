@@ -26,32 +26,44 @@ extension TypeChecker {
     return resolveCall(id, function, receiver: true, [target] + args)
   }
 
-  /// Records literals (and their negations) as exact decimals.
-  mutating func markDecimal(_ literalIDs: [NodeID], in args: [Expr]) {
-    for lit in literalIDs {
-      decimalLiterals.insert(lit)
-      set(lit, .decimal)
-      let r = parsed.range(of: lit)
-      let bytes = Array(parsed.source.utf8)
-      if r.start >= 0, Int(r.end) <= bytes.count,
-        DecimalNumber(parsing: String(decoding: bytes[Int(r.start)..<Int(r.end)], as: UTF8.self)) == nil
-      {
-        error(lit, "number literal '\(String(decoding: bytes[Int(r.start)..<Int(r.end)], as: UTF8.self))' does not fit a decimal (at most 38 significant digits)")
+  /// Takes number literals (and the negations around them) as exact decimals: each literal's
+  /// text becomes the ``DecimalNumber`` it spells (``DecimalNumber/init(literal:)``, the one
+  /// place decimal literals are parsed), or a located error; each negation takes the decimal
+  /// overload.
+  mutating func markDecimal(_ candidates: [DecimalCandidate]) {
+    for c in candidates {
+      set(c.literal, .decimal)
+      do throws(DecimalLiteralError) {
+        decimalLiterals[c.literal] = try DecimalNumber(literal: c.text)
+      } catch {
+        self.error(c.literal, error.message(literal: c.text))
       }
-    }
-    for a in args {
-      if case .call("-_", nil, _) = a.kind, literalIDs.contains(a.id), let neg = env.functions["-_"] {
-        overloads[a.id] = neg.overloads.filter { $0.params == [.decimal] }
+      let negate = env.functions[OperatorName.negate]?.overloads.filter { $0.params == [.decimal] } ?? []
+      for n in c.negations {
+        set(n, .decimal)
+        overloads[n] = negate
       }
     }
   }
 
+  /// A double literal in a decimal context, and the negations around it, innermost first.
+  struct DecimalCandidate {
+    /// The literal's node.
+    var literal: NodeID
+    /// The literal's text as the parser kept it, with its sign when one was written (`-0.5`).
+    var text: String
+    /// The `-_` calls around the literal (`-(0.5)`).
+    var negations: [NodeID] = []
+  }
+
   /// A double literal, possibly negated, that a decimal context may take exactly.
-  func decimalCandidate(_ e: Expr) -> [NodeID]? {
+  func decimalCandidate(_ e: Expr) -> DecimalCandidate? {
     switch e.kind {
-    case .literal(.double): return [e.id]
-    case .call("-_", nil, let args) where args.count == 1:
-      return decimalCandidate(args[0]).map { $0 + [e.id] }
+    case .literal(.double(_, let text)): return DecimalCandidate(literal: e.id, text: text)
+    case .call(OperatorName.negate, nil, let args) where args.count == 1:
+      guard var inner = decimalCandidate(args[0]) else { return nil }
+      inner.negations.append(e.id)
+      return inner
     default: return nil
     }
   }
@@ -71,15 +83,15 @@ extension TypeChecker {
       // Proviso's decimal rule: a number literal in a call with a decimal argument is an exact
       // decimal taken from its source text (`amount * 0.9`, `c ? amount : 0.00`).
       var converted = argTypes
-      var literalIDs: [NodeID] = []
+      var literals: [DecimalCandidate] = []
       for (i, a) in args.enumerated() where argTypes[i] == .double {
-        if let ids = decimalCandidate(a) { converted[i] = .decimal; literalIDs += ids }
+        if let c = decimalCandidate(a) { converted[i] = .decimal; literals.append(c) }
       }
-      if !literalIDs.isEmpty {
+      if !literals.isEmpty {
         matches = candidates(decl, receiver: receiver, converted)
         if !matches.isEmpty {
           argTypes = converted
-          markDecimal(literalIDs, in: args)
+          markDecimal(literals)
         }
       }
     }

@@ -10,7 +10,7 @@ public struct TypeChecker {
   var types: [CELType]
   var references: [NodeID: CheckedExpression.Reference] = [:]
   var overloads: [NodeID: [Overload]] = [:]
-  var decimalLiterals: Set<NodeID> = []
+  var decimalLiterals: [NodeID: DecimalNumber] = [:]
   var diagnostics: [Diagnostic] = []
   let parsed: ParsedExpression
   /// Comprehension variables in scope, innermost last: name, type, local slot.
@@ -71,11 +71,11 @@ public struct TypeChecker {
       var types = elements.map { visit($0) }
       if types.contains(.decimal) {
         // `[price, 0.00]`: number literals beside a decimal are decimals, as in calls.
-        var ids: [NodeID] = []
+        var literals: [DecimalCandidate] = []
         for (i, x) in elements.enumerated() where types[i] == .double {
-          if let lit = decimalCandidate(x) { ids += lit; types[i] = .decimal }
+          if let c = decimalCandidate(x) { literals.append(c); types[i] = .decimal }
         }
-        if !ids.isEmpty { markDecimal(ids, in: elements) }
+        markDecimal(literals)
       }
       var elem: CELType? = nil
       for t in types { elem = join(elem, t) }

@@ -11,7 +11,8 @@ extension CoreLibrary {
       },
       .unary("double_to_int64", .double, .int) { v throws(EvalError) in
         guard case .double(let d) = v else { throw .noOverload("int", v) }
-        // Doubles at or beyond ±2^63 cannot be represented, nor NaN.
+        // Truncates toward zero (`int(-0.5)` is 0). Doubles at or beyond ±2^63 are out of range
+        // (-2^63 too, as the conformance suite requires), and so are NaN and the infinities.
         guard d.isFinite, d > -9.223372036854775808e18, d < 9.223372036854775808e18 else { throw rangeError("int") }
         return .int(Int64(d.rounded(.towardZero)))
       },
@@ -30,7 +31,9 @@ extension CoreLibrary {
       },
       .unary("double_to_uint64", .double, .uint) { v throws(EvalError) in
         guard case .double(let d) = v else { throw .noOverload("uint", v) }
-        guard d.isFinite, d > -1, d < 1.8446744073709551616e19 else { throw rangeError("uint") }
+        // Negative doubles are out of range even when they truncate to zero (`uint(-0.25)`, as
+        // cel-cpp); -0.0 is zero. 2^64 and beyond, NaN and the infinities cannot be represented.
+        guard d.isFinite, d >= 0, d < 1.8446744073709551616e19 else { throw rangeError("uint") }
         return .uint(UInt64(d.rounded(.towardZero)))
       },
     ]),

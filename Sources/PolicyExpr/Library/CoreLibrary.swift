@@ -7,50 +7,47 @@ public enum CoreLibrary {
   static let A = CELType.param("A"), K = CELType.param("K"), V = CELType.param("V")
   static let numeric: [CELType] = [.int, .uint, .double, .decimal]
 
+  // MARK: - Planner intrinsics
+  //
+  // `&&`, `||`, `!`, `?:`, `@not_strictly_false`, `==`, `!=` and the four orderings are
+  // intrinsics of the planner (``Planner/intrinsics``): their error absorption, short circuits
+  // and the one order of values (``Value/order(_:_:_:)``) are planner nodes, not library code.
+  // They are declared here only so that the checker types them; their implementations are never
+  // called.
+
   static let logic: [FunctionDecl] = [
-    FunctionDecl("_&&_", [.binary("logical_and", .bool, .bool, .bool) { _, _ in .null }]),
-    FunctionDecl("_||_", [.binary("logical_or", .bool, .bool, .bool) { _, _ in .null }]),
-    FunctionDecl("!_", [.unary("logical_not", .bool, .bool) { v throws(EvalError) in
-      guard case .bool(let b) = v else { throw .noOverload("!_", v) }
-      return .bool(!b)
-    }]),
-    FunctionDecl("@not_strictly_false", [.unary("not_strictly_false", .bool, .bool) { v in v }]),
-    FunctionDecl("_?_:_", [Overload("conditional", [.bool, A, A], A, .ternary { c, t, f throws(EvalError) in
-      guard case .bool(let b) = c else { throw .noOverload("_?_:_", c) }
-      return b ? t : f
-    })]),
+    FunctionDecl("_&&_", [.intrinsic("logical_and", "_&&_", [.bool, .bool], .bool)]),
+    FunctionDecl("_||_", [.intrinsic("logical_or", "_||_", [.bool, .bool], .bool)]),
+    FunctionDecl("!_", [.intrinsic("logical_not", "!_", [.bool], .bool)]),
+    FunctionDecl("@not_strictly_false", [.intrinsic("not_strictly_false", "@not_strictly_false", [.bool], .bool)]),
+    FunctionDecl("_?_:_", [.intrinsic("conditional", "_?_:_", [.bool, A, A], A)]),
   ]
 
   static let equality: [FunctionDecl] = [
-    FunctionDecl("_==_", [.binary("equals", A, A, .bool) { a, b in .bool(a.celEquals(b)) }]),
-    FunctionDecl("_!=_", [.binary("not_equals", A, A, .bool) { a, b in .bool(!a.celEquals(b)) }]),
+    FunctionDecl("_==_", [.intrinsic("equals", "_==_", [A, A], .bool)]),
+    FunctionDecl("_!=_", [.intrinsic("not_equals", "_!=_", [A, A], .bool)]),
   ]
 
-  static func orderingOverloads(_ name: String, _ id: String, _ test: @escaping @Sendable (Int) -> Bool) -> FunctionDecl {
-    let f: @Sendable (Value, Value) throws(EvalError) -> Value = { a, b throws(EvalError) in
-      if let c = Value.compare(a, b) { return .bool(test(c)) }
-      if case .double(let x) = a, x.isNaN, Value.compareNumbers(b, b) != nil { return .bool(false) }
-      if case .double(let y) = b, y.isNaN, Value.compareNumbers(a, a) != nil { return .bool(false) }
-      throw .noOverload(name, a, b)
-    }
+  /// The signatures of one ordering operator: every numeric pair except decimal with double
+  /// (money is never compared with a binary double), and five kinds with themselves.
+  static func orderingOverloads(_ name: String, _ id: String) -> FunctionDecl {
     var overloads: [Overload] = []
-    // Every numeric pair except decimal with double: money is never compared through a binary double.
     for x in numeric {
       for y in numeric where !((x == .decimal && y == .double) || (x == .double && y == .decimal)) {
-        overloads.append(.binary("\(id)_\(x)_\(y)", x, y, .bool, f))
+        overloads.append(.intrinsic("\(id)_\(x)_\(y)", name, [x, y], .bool))
       }
     }
     for t: CELType in [.string, .bytes, .bool, .timestamp, .duration] {
-      overloads.append(.binary("\(id)_\(t.runtimeName)", t, t, .bool, f))
+      overloads.append(.intrinsic("\(id)_\(t.runtimeName)", name, [t, t], .bool))
     }
     return FunctionDecl(name, overloads)
   }
 
   static let ordering: [FunctionDecl] = [
-    orderingOverloads("_<_", "less", { $0 < 0 }),
-    orderingOverloads("_<=_", "less_equals", { $0 <= 0 }),
-    orderingOverloads("_>_", "greater", { $0 > 0 }),
-    orderingOverloads("_>=_", "greater_equals", { $0 >= 0 }),
+    orderingOverloads("_<_", "less"),
+    orderingOverloads("_<=_", "less_equals"),
+    orderingOverloads("_>_", "greater"),
+    orderingOverloads("_>=_", "greater_equals"),
   ]
 
   static let collections: [FunctionDecl] = [

@@ -61,69 +61,13 @@ extension MathLibrary {
     }
   }
 
-  /// -1, 0 or 1 by the exact numeric order of two numbers of any of the numeric types.
-  ///
-  /// Integers and doubles compare exactly (no rounding of large integers); a double compares
-  /// with a decimal through its shortest round-trip text (`0.1` equals decimal `0.1`).
+  /// -1, 0 or 1 by the numeric order of two numbers of any of the numeric types: the one order
+  /// of ``Value/compareNumbers(_:_:)``, with its errors named after `function`.
   /// - Throws: `invalid_argument` for a NaN, `no_such_overload` for a non-numeric value.
   static func compareNumbers(_ a: Value, _ b: Value, function: String) throws(EvalError) -> Int {
-    let order: Int?
-    switch (a, b) {
-    case (.int(let x), .int(let y)): order = x < y ? -1 : (x == y ? 0 : 1)
-    case (.uint(let x), .uint(let y)): order = x < y ? -1 : (x == y ? 0 : 1)
-    case (.double(let x), .double(let y)): order = x.isNaN || y.isNaN ? nil : (x < y ? -1 : (x == y ? 0 : 1))
-    case (.decimal(let x), .decimal(let y)): order = DecimalNumber.compare(x, y)
-    case (.int(let x), .uint(let y)): order = x < 0 ? -1 : compareUnsigned(UInt64(x), y)
-    case (.uint(let x), .int(let y)): order = y < 0 ? 1 : compareUnsigned(x, UInt64(y))
-    case (.int(let x), .double(let y)): order = compare(x, y)
-    case (.double(let x), .int(let y)): order = compare(y, x).map { -$0 }
-    case (.uint(let x), .double(let y)): order = compare(x, y)
-    case (.double(let x), .uint(let y)): order = compare(y, x).map { -$0 }
-    case (.decimal(let x), .int(let y)): order = DecimalNumber.compare(x, DecimalNumber(y))
-    case (.int(let x), .decimal(let y)): order = DecimalNumber.compare(DecimalNumber(x), y)
-    case (.decimal(let x), .uint(let y)): order = DecimalNumber.compare(x, DecimalNumber(y))
-    case (.uint(let x), .decimal(let y)): order = DecimalNumber.compare(DecimalNumber(x), y)
-    case (.decimal(let x), .double(let y)): order = compare(x, y)
-    case (.double(let x), .decimal(let y)): order = compare(y, x).map { -$0 }
-    default: throw EvalError.noOverload(function, a, b)
-    }
-    guard let order else { throw EvalError(.invalidArgument, "NaN values cannot be ordered in '\(function)'") }
-    return order
-  }
-
-  private static func compareUnsigned(_ x: UInt64, _ y: UInt64) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
-
-  /// The exact order of an integer and a double, or `nil` for NaN.
-  static func compare(_ x: Int64, _ y: Double) -> Int? {
-    if y.isNaN { return nil }
-    if y >= 9.223372036854775808e18 { return -1 }
-    if y < -9.223372036854775808e18 { return 1 }
-    let whole = y.rounded(.towardZero)
-    let w = Int64(whole)
-    if x != w { return x < w ? -1 : 1 }
-    let fraction = y - whole
-    return fraction > 0 ? -1 : (fraction < 0 ? 1 : 0)
-  }
-
-  /// The exact order of an unsigned integer and a double, or `nil` for NaN.
-  static func compare(_ x: UInt64, _ y: Double) -> Int? {
-    if y.isNaN { return nil }
-    if y >= 1.8446744073709551616e19 { return -1 }
-    if y < 0 { return 1 }
-    let whole = y.rounded(.towardZero)
-    let w = UInt64(whole)
-    if x != w { return x < w ? -1 : 1 }
-    return y > whole ? -1 : 0
-  }
-
-  /// The order of a decimal and a double (through the double's shortest text), or `nil` for NaN.
-  static func compare(_ x: DecimalNumber, _ y: Double) -> Int? {
-    if y.isNaN { return nil }
-    if y.isInfinite { return y > 0 ? -1 : 1 }
-    if let d = DecimalNumber(exactly: y) { return DecimalNumber.compare(x, d) }
-    if y.magnitude >= 1 { return y > 0 ? -1 : 1 }  // beyond 38 digits
-    let s = x.signum  // a nonzero double smaller than 10^-38
-    return s != 0 ? s : (y > 0 ? -1 : 1)
+    if let order = Value.compareNumbers(a, b) { return order }
+    guard a.isNumber, b.isNumber else { throw EvalError.noOverload(function, a, b) }
+    throw EvalError(.invalidArgument, "NaN values cannot be ordered in '\(function)'")
   }
 
   // MARK: - Rounding

@@ -1,3 +1,5 @@
+import PolicySource
+
 /// The `matches` function: RE2 partial matching of a string against a pattern.
 ///
 /// `matches(s, re)` and `s.matches(re)` are both declared. Patterns that are constants should be
@@ -12,10 +14,20 @@ public enum RegexLibrary {
     ]),
   ]
 
-  /// The overload with a specializer that compiles a constant pattern once, when the expression is
-  /// planned (an invalid constant pattern is left to fail at evaluation, with its message).
+  /// The overload with a validator that reports a constant pattern RE2 rejects as a compile-time
+  /// diagnostic (`regex_invalid`, located at the pattern), and a specializer that compiles a valid
+  /// constant pattern once, when the expression is planned.
   static func planTimeCompiled(_ overload: Overload) -> Overload {
     var o = overload
+    o.validator = { constants in
+      guard constants.count == 2, case .string(let source)? = constants[1] else { return nil }
+      do throws(EvalError) {
+        _ = try RegexPattern.compiled(source)
+        return nil
+      } catch {
+        return ArgumentProblem(argument: 1, code: .regexInvalid, message: error.message)
+      }
+    }
     o.specializer = { constants in
       guard constants.count == 2, case .string(let source)? = constants[1],
         let pattern = try? RegexPattern.compiled(source)
@@ -40,4 +52,9 @@ public enum RegexLibrary {
       return .bool(pattern.matches(text))
     }
   }
+}
+
+extension DiagnosticCode {
+  /// A constant regular expression RE2 rejects (`matches(x, "(")`), reported at the pattern.
+  public static let regexInvalid: DiagnosticCode = "regex_invalid"
 }

@@ -230,6 +230,14 @@ enum DoubleText {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// `string(d)`: ``goG(_:)`` for finite doubles, and `inf`, `-inf` and `nan` for the others,
+  /// as cel-cpp and the Rust cel crate print them (cel-go's `+Inf` and `NaN` are the odd ones out).
+  static func conversionText(_ d: Double) -> String {
+    if d.isNaN { return "nan" }
+    if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+    return goG(d)
+  }
+
   /// Go's `fmt.Sprintf("%g", d)`, which cel-go's `string(double)` uses: the shortest digits,
   /// in exponent form when the decimal exponent is below -4 or at least 6 (Go's rule for
   /// shortest `%g`), e.g. `123456`, `1.234567e+06`, `0.0001`, `1e-05`, `+Inf`.

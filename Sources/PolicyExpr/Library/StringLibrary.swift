@@ -65,7 +65,7 @@ public enum StringLibrary {
       },
       .unary("double_to_string", .double, .string) { v throws(EvalError) in
         guard case .double(let d) = v else { throw .noOverload("string", v) }
-        return .string(DoubleText.goG(d))
+        return .string(DoubleText.conversionText(d))
       },
       .unary("bool_to_string", .bool, .string) { v throws(EvalError) in
         guard case .bool(let b) = v else { throw .noOverload("string", v) }

@@ -1,61 +1,117 @@
-final class Call1Node: Interpretable {
+/// A call of one library overload with one argument (the overload the checker chose).
+final class Call1Node: Composite {
   let f: @Sendable (Value) throws(EvalError) -> Value
   let arg: any Interpretable
+  let overload: Overload
   let id: NodeID
-  init(_ f: @escaping @Sendable (Value) throws(EvalError) -> Value, _ arg: any Interpretable, id: NodeID) { self.f = f; self.arg = arg; self.id = id }
+  init(_ f: @escaping @Sendable (Value) throws(EvalError) -> Value, _ arg: any Interpretable, overload: Overload, id: NodeID) {
+    self.f = f; self.arg = arg; self.overload = overload; self.id = id
+  }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     let x = try arg.eval(a)
     do { return try f(x) } catch { throw error.at(id) }
   }
+  func mapChildren(_ g: (any Interpretable) -> any Interpretable) -> any Interpretable { Call1Node(f, g(arg), overload: overload, id: id) }
 }
 
-final class Call2Node: Interpretable {
+/// A call of one library overload with two arguments.
+final class Call2Node: Composite {
   let f: @Sendable (Value, Value) throws(EvalError) -> Value
   let lhs: any Interpretable, rhs: any Interpretable
+  let overload: Overload
   let id: NodeID
-  init(_ f: @escaping @Sendable (Value, Value) throws(EvalError) -> Value, _ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) {
-    self.f = f; self.lhs = lhs; self.rhs = rhs; self.id = id
+  init(_ f: @escaping @Sendable (Value, Value) throws(EvalError) -> Value, _ lhs: any Interpretable, _ rhs: any Interpretable,
+       overload: Overload, id: NodeID) {
+    self.f = f; self.lhs = lhs; self.rhs = rhs; self.overload = overload; self.id = id
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     let x = try lhs.eval(a)
     let y = try rhs.eval(a)
     do { return try f(x, y) } catch { throw error.at(id) }
   }
+  func mapChildren(_ g: (any Interpretable) -> any Interpretable) -> any Interpretable {
+    Call2Node(f, g(lhs), g(rhs), overload: overload, id: id)
+  }
 }
 
-final class Call3Node: Interpretable {
+/// A call of one library overload with three arguments.
+final class Call3Node: Composite {
   let f: @Sendable (Value, Value, Value) throws(EvalError) -> Value
   let a0: any Interpretable, a1: any Interpretable, a2: any Interpretable
+  let overload: Overload
   let id: NodeID
-  init(_ f: @escaping @Sendable (Value, Value, Value) throws(EvalError) -> Value, _ args: [any Interpretable], id: NodeID) {
-    self.f = f; a0 = args[0]; a1 = args[1]; a2 = args[2]; self.id = id
+  init(_ f: @escaping @Sendable (Value, Value, Value) throws(EvalError) -> Value, _ args: [any Interpretable], overload: Overload, id: NodeID) {
+    self.f = f; a0 = args[0]; a1 = args[1]; a2 = args[2]; self.overload = overload; self.id = id
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     let x = try a0.eval(a), y = try a1.eval(a), z = try a2.eval(a)
     do { return try f(x, y, z) } catch { throw error.at(id) }
   }
+  func mapChildren(_ g: (any Interpretable) -> any Interpretable) -> any Interpretable {
+    Call3Node(f, [g(a0), g(a1), g(a2)], overload: overload, id: id)
+  }
 }
 
-final class CallNNode: Interpretable {
+/// A call of one library overload with an argument array.
+final class CallNNode: Composite {
   let f: @Sendable ([Value]) throws(EvalError) -> Value
   let args: [any Interpretable]
+  let overload: Overload
   let id: NodeID
-  init(_ f: @escaping @Sendable ([Value]) throws(EvalError) -> Value, _ args: [any Interpretable], id: NodeID) { self.f = f; self.args = args; self.id = id }
+  init(_ f: @escaping @Sendable ([Value]) throws(EvalError) -> Value, _ args: [any Interpretable], overload: Overload, id: NodeID) {
+    self.f = f; self.args = args; self.overload = overload; self.id = id
+  }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     var vs: [Value] = []
     vs.reserveCapacity(args.count)
     for x in args { vs.append(try x.eval(a)) }
     do { return try f(vs) } catch { throw error.at(id) }
   }
+  func mapChildren(_ g: (any Interpretable) -> any Interpretable) -> any Interpretable { CallNNode(f, args.map(g), overload: overload, id: id) }
+}
+
+/// Binds an implementation to argument nodes: the call node of its arity.
+func bindCall(_ impl: Implementation, _ xs: [any Interpretable], overload: Overload, id: NodeID) -> any Interpretable {
+  switch impl {
+  case .unary(let f) where xs.count == 1: return Call1Node(f, xs[0], overload: overload, id: id)
+  case .binary(let f) where xs.count == 2: return Call2Node(f, xs[0], xs[1], overload: overload, id: id)
+  case .ternary(let f) where xs.count == 3: return Call3Node(f, xs, overload: overload, id: id)
+  case .variadic(let f): return CallNNode(f, xs, overload: overload, id: id)
+  default: return CallNNode({ vs throws(EvalError) in try impl.call(vs) }, xs, overload: overload, id: id)
+  }
 }
 
 /// Checks the size of a built string, bytes, list or map against the activation's limits.
-final class SizeLimitNode: Interpretable {
+///
+/// It also counts what the call built against the decision's memory budget: the whole result,
+/// except for a list concatenation (`accu + [x]`, `xs + ys`), which counts the elements it
+/// appends, so that a list grown one element at a time costs what it holds, not the square.
+final class SizeLimitNode: Composite {
   let inner: any Interpretable
   let id: NodeID
-  init(_ inner: any Interpretable, id: NodeID) { self.inner = inner; self.id = id }
+  /// Whether `inner` is the list concatenation overload (decided by the planner).
+  let appendsList: Bool
+  init(_ inner: any Interpretable, id: NodeID, appendsList: Bool = false) { self.inner = inner; self.id = id; self.appendsList = appendsList }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { SizeLimitNode(f(inner), id: id, appendsList: appendsList) }
   func eval(_ a: Activation) throws(EvalError) -> Value {
-    let v = try inner.eval(a)
+    let v: Value
+    let built: Int
+    if appendsList, let call = inner as? Call2Node {
+      let x = try call.lhs.eval(a)
+      let y = try call.rhs.eval(a)
+      do { v = try call.f(x, y) } catch { throw error.at(call.id) }
+      built = y.builtBytes
+    } else {
+      v = try inner.eval(a)
+      built = v.builtBytes
+    }
+    try check(v, a)
+    do { try a.chargeMemory(built) } catch { throw error.at(id) }
+    return v
+  }
+
+  @inline(__always)
+  func check(_ v: Value, _ a: Activation) throws(EvalError) {
     switch v {
     case .string(let s) where s.utf8.count > a.limits.maxStringBytes:
       throw EvalError(.sizeLimit, "string of \(s.utf8.count) bytes exceeds the limit of \(a.limits.maxStringBytes)", node: id)
@@ -65,19 +121,22 @@ final class SizeLimitNode: Interpretable {
       throw EvalError(.sizeLimit, "list of \(xs.count) elements exceeds the limit of \(a.limits.maxCollectionSize)", node: id)
     case .map(let m) where m.count > a.limits.maxCollectionSize:
       throw EvalError(.sizeLimit, "map of \(m.count) entries exceeds the limit of \(a.limits.maxCollectionSize)", node: id)
-    default: return v
+    default: return
     }
   }
 }
 
 /// A call whose overload is chosen at runtime from the argument values (arguments typed `dyn`).
-final class DispatchNode: Interpretable {
+final class DispatchNode: Composite {
   let name: String
   let overloads: [Overload]
   let args: [any Interpretable]
   let id: NodeID
   init(name: String, overloads: [Overload], args: [any Interpretable], id: NodeID) {
     self.name = name; self.overloads = overloads; self.args = args; self.id = id
+  }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable {
+    DispatchNode(name: name, overloads: overloads, args: args.map(f), id: id)
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     var vs: [Value] = []
@@ -128,58 +187,8 @@ extension Value {
   }
 }
 
-/// `map` and `filter`: evaluates an element per item (when the filter holds) into one array.
-final class AppendComprehensionNode: Interpretable {
-  let range: any Interpretable
-  let iterSlot: Int
-  let iter2Slot: Int?
-  let filter: (any Interpretable)?
-  let element: any Interpretable
-  let id: NodeID
-
-  init(range: any Interpretable, iterSlot: Int, iter2Slot: Int?, filter: (any Interpretable)?, element: any Interpretable, id: NodeID) {
-    self.range = range; self.iterSlot = iterSlot; self.iter2Slot = iter2Slot; self.filter = filter; self.element = element; self.id = id
-  }
-
-  func eval(_ a: Activation) throws(EvalError) -> Value {
-    let r = try range.eval(a)
-    let base = a.localBase
-    var out: [Value] = []
-    func step() throws(EvalError) {
-      try a.charge(1)
-      if let filter, try !filter.evalBool(a) { return }
-      out.append(try element.eval(a))
-      if out.count > a.limits.maxCollectionSize {
-        throw EvalError(.sizeLimit, "list of more than \(a.limits.maxCollectionSize) elements exceeds the limit", node: id)
-      }
-    }
-    switch r {
-    case .list(let xs):
-      out.reserveCapacity(filter == nil ? xs.count : 0)
-      for (i, x) in xs.enumerated() {
-        if let iter2Slot {
-          a.values[base + iterSlot] = .int(Int64(i))
-          a.values[base + iter2Slot] = x
-        } else {
-          a.values[base + iterSlot] = x
-        }
-        try step()
-      }
-    case .map(let m):
-      for i in 0..<m.count {
-        a.values[base + iterSlot] = m.keys[i]
-        if let iter2Slot { a.values[base + iter2Slot] = m.values[i] }
-        try step()
-      }
-    default:
-      throw EvalError(.noSuchOverload, "cannot iterate over a value of type '\(r.kindName)'", node: id)
-    }
-    return .list(out)
-  }
-}
-
 /// A fold over a list or map (the expansion of a macro).
-final class ComprehensionNode: Interpretable {
+final class ComprehensionNode: Composite {
   let range: any Interpretable
   let iterSlot: Int
   let iter2Slot: Int?
@@ -194,6 +203,11 @@ final class ComprehensionNode: Interpretable {
        condition: any Interpretable, step: any Interpretable, result: any Interpretable, id: NodeID) {
     self.range = range; self.iterSlot = iterSlot; self.iter2Slot = iter2Slot; self.accuSlot = accuSlot
     self.accuInit = accuInit; self.condition = condition; self.step = step; self.result = result; self.id = id
+  }
+
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable {
+    ComprehensionNode(range: f(range), iterSlot: iterSlot, iter2Slot: iter2Slot, accuSlot: accuSlot, accuInit: f(accuInit),
+                      condition: f(condition), step: f(step), result: f(result), id: id)
   }
 
   func eval(_ a: Activation) throws(EvalError) -> Value {

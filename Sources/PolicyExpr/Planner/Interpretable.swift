@@ -50,58 +50,27 @@ final class ErrorNode: Interpretable {
   func eval(_ a: Activation) throws(EvalError) -> Value { throw error }
 }
 
-/// `record.field` on a declared record type: an array index.
-final class FieldSlotNode: Interpretable {
-  let operand: any Interpretable
-  let slot: Int
-  let field: String
-  let type: ObjectType
-  let id: NodeID
-  init(_ operand: any Interpretable, type: ObjectType, slot: Int, field: String, id: NodeID) {
-    self.operand = operand; self.type = type; self.slot = slot; self.field = field; self.id = id
-  }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
-    let v = try operand.eval(a)
-    // The checker proved the type; identity of the record type guards values built elsewhere.
-    if case .object(let o) = v, o.type === type {
-      if let f = o.fields[slot] { return f }
-      throw EvalError(.noSuchField, "no such field '\(field)'", node: id)
-    }
-    return try selectField(v, field, id)
-  }
+/// A general node with children. The fusion pass (``Fusion``) rebuilds the tree bottom-up
+/// through this; general nodes never look at what their children are.
+protocol Composite: Interpretable {
+  /// The same node over `f` applied to each child.
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable
 }
 
-/// `variable.field` fused: one slot read and one array index.
-final class VariableFieldNode: Interpretable {
-  let variable: Int
-  let slot: Int
-  let field: String
-  let type: ObjectType
-  let id: NodeID
-  init(variable: Int, type: ObjectType, slot: Int, field: String, id: NodeID) {
-    self.variable = variable; self.type = type; self.slot = slot; self.field = field; self.id = id
-  }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
-    if a.ready[variable], case .object(let o) = a.values[variable], o.type === type {
-      if let f = o.fields[slot] { return f }
-      throw EvalError(.noSuchField, "no such field '\(field)'", node: id)
-    }
-    return try selectField(try a.variable(variable), field, id)
-  }
-  func evalBool(_ a: Activation) throws(EvalError) -> Bool {
-    if a.ready[variable], case .object(let o) = a.values[variable], o.type === type, case .bool(let b)? = o.fields[slot] { return b }
-    guard case .bool(let b) = try eval(a) else { throw EvalError(.noSuchOverload, "no such overload: expected a bool condition", node: id) }
-    return b
-  }
-}
-
-/// `x.field` where the operand's type is only known at runtime.
-final class SelectNode: Interpretable {
+/// `x.field`: a map's string key or a record's field. `record` is the operand's declared record
+/// type when the checker knows it (the fusion pass then reads the field by slot).
+final class SelectNode: Composite {
   let operand: any Interpretable
   let field: String
+  let record: ObjectType?
   let id: NodeID
-  init(_ operand: any Interpretable, field: String, id: NodeID) { self.operand = operand; self.field = field; self.id = id }
+  init(_ operand: any Interpretable, field: String, record: ObjectType?, id: NodeID) {
+    self.operand = operand; self.field = field; self.record = record; self.id = id
+  }
   func eval(_ a: Activation) throws(EvalError) -> Value { try selectField(try operand.eval(a), field, id) }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable {
+    SelectNode(f(operand), field: field, record: record, id: id)
+  }
 }
 
 func selectField(_ v: Value, _ field: String, _ id: NodeID) throws(EvalError) -> Value {
@@ -122,11 +91,12 @@ func selectField(_ v: Value, _ field: String, _ id: NodeID) throws(EvalError) ->
 }
 
 /// `has(x.field)`.
-final class HasNode: Interpretable {
+final class HasNode: Composite {
   let operand: any Interpretable
   let field: String
   let id: NodeID
   init(_ operand: any Interpretable, field: String, id: NodeID) { self.operand = operand; self.field = field; self.id = id }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { HasNode(f(operand), field: field, id: id) }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     switch try operand.eval(a) {
     case .map(let m): return .bool(m.lookup(string: field) != nil)
@@ -138,10 +108,11 @@ final class HasNode: Interpretable {
   }
 }
 
-final class AndNode: Interpretable {
+final class AndNode: Composite {
   let lhs: any Interpretable, rhs: any Interpretable
   let id: NodeID
   init(_ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) { self.lhs = lhs; self.rhs = rhs; self.id = id }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { AndNode(f(lhs), f(rhs), id: id) }
   func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
   func evalBool(_ a: Activation) throws(EvalError) -> Bool {
     // Commutative error absorption: `false` on either side wins over an error on the other.
@@ -156,10 +127,11 @@ final class AndNode: Interpretable {
   }
 }
 
-final class OrNode: Interpretable {
+final class OrNode: Composite {
   let lhs: any Interpretable, rhs: any Interpretable
   let id: NodeID
   init(_ lhs: any Interpretable, _ rhs: any Interpretable, id: NodeID) { self.lhs = lhs; self.rhs = rhs; self.id = id }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { OrNode(f(lhs), f(rhs), id: id) }
   func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
   func evalBool(_ a: Activation) throws(EvalError) -> Bool {
     let left: Bool
@@ -173,10 +145,11 @@ final class OrNode: Interpretable {
   }
 }
 
-final class NotNode: Interpretable {
+final class NotNode: Composite {
   let operand: any Interpretable
   let id: NodeID
   init(_ operand: any Interpretable, id: NodeID) { self.operand = operand; self.id = id }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { NotNode(f(operand), id: id) }
   func eval(_ a: Activation) throws(EvalError) -> Value { .bool(try evalBool(a)) }
   func evalBool(_ a: Activation) throws(EvalError) -> Bool {
     do { return try !operand.evalBool(a) } catch { throw error.at(id) }
@@ -184,9 +157,10 @@ final class NotNode: Interpretable {
 }
 
 /// `@not_strictly_false(x)`: true unless `x` is false (errors count as true), for macro loops.
-final class NotStrictlyFalseNode: Interpretable {
+final class NotStrictlyFalseNode: Composite {
   let operand: any Interpretable
   init(_ operand: any Interpretable) { self.operand = operand }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { NotStrictlyFalseNode(f(operand)) }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     do throws(EvalError) {
       if case .bool(false) = try operand.eval(a) { return .bool(false) }
@@ -197,11 +171,14 @@ final class NotStrictlyFalseNode: Interpretable {
   }
 }
 
-final class TernaryNode: Interpretable {
+final class TernaryNode: Composite {
   let condition: any Interpretable, then: any Interpretable, otherwise: any Interpretable
   let id: NodeID
   init(_ c: any Interpretable, _ t: any Interpretable, _ o: any Interpretable, id: NodeID) {
     condition = c; then = t; otherwise = o; self.id = id
+  }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable {
+    TernaryNode(f(condition), f(then), f(otherwise), id: id)
   }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     let c: Bool
@@ -215,45 +192,10 @@ final class TernaryNode: Interpretable {
   }
 }
 
-/// `c1 ? v1 : c2 ? v2 : ... : otherwise` flattened into a loop (a tiered rate, a band lookup),
-/// so a long chain costs one call per condition instead of a nested call per level.
-final class ConditionChainNode: Interpretable {
-  let conditions: [any Interpretable]
-  let values: [any Interpretable]
-  let otherwise: any Interpretable
-  let ids: [NodeID]
-  /// For each condition of the form `variable < constant` (any ordering operator) over ints: its
-  /// slot, operator and constant, tested inline; `nil` where the condition is anything else.
-  let inline: [(slot: Int, op: OrderingNode.Op, constant: Int64)?]
-  init(conditions: [any Interpretable], values: [any Interpretable], otherwise: any Interpretable, ids: [NodeID]) {
-    self.conditions = conditions; self.values = values; self.otherwise = otherwise; self.ids = ids
-    inline = conditions.map { c in
-      guard let o = c as? OrderingNode, o.lhsSlot >= 0, let k = o.constantInt else { return nil }
-      return (o.lhsSlot, o.op, k)
-    }
-  }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
-    for i in conditions.indices {
-      let c: Bool
-      if let t = inline[i], a.ready[t.slot], case .int(let x) = a.values[t.slot] {
-        switch t.op {
-        case .lt: c = x < t.constant
-        case .le: c = x <= t.constant
-        case .gt: c = x > t.constant
-        case .ge: c = x >= t.constant
-        }
-      } else {
-        do { c = try conditions[i].evalBool(a) } catch { throw error.at(ids[i]) }
-      }
-      if c { return try values[i].eval(a) }
-    }
-    return try otherwise.eval(a)
-  }
-}
-
-final class ListNode: Interpretable {
+final class ListNode: Composite {
   let elements: [any Interpretable]
   init(_ elements: [any Interpretable]) { self.elements = elements }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable { ListNode(elements.map(f)) }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     var out: [Value] = []
     out.reserveCapacity(elements.count)
@@ -262,24 +204,13 @@ final class ListNode: Interpretable {
   }
 }
 
-/// A map literal whose keys are distinct constants: only the values are evaluated, and the key
-/// index is shared by every map it builds.
-final class ConstantKeyMapNode: Interpretable {
-  let shape: MapValue
-  let values: [any Interpretable]
-  init(shape: MapValue, values: [any Interpretable]) { self.shape = shape; self.values = values }
-  func eval(_ a: Activation) throws(EvalError) -> Value {
-    var vs: [Value] = []
-    vs.reserveCapacity(values.count)
-    for v in values { vs.append(try v.eval(a)) }
-    return .map(MapValue.sharingKeys(of: shape, values: vs))
-  }
-}
-
-final class MapNode: Interpretable {
+final class MapNode: Composite {
   let keys: [any Interpretable], values: [any Interpretable]
   let id: NodeID
   init(keys: [any Interpretable], values: [any Interpretable], id: NodeID) { self.keys = keys; self.values = values; self.id = id }
+  func mapChildren(_ f: (any Interpretable) -> any Interpretable) -> any Interpretable {
+    MapNode(keys: keys.map(f), values: values.map(f), id: id)
+  }
   func eval(_ a: Activation) throws(EvalError) -> Value {
     var ks: [Value] = [], vs: [Value] = []
     ks.reserveCapacity(keys.count); vs.reserveCapacity(keys.count)

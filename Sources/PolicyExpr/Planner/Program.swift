@@ -53,13 +53,16 @@ public final class Program: Sendable {
   public func range(of error: EvalError) -> SourceRange { checked.parsed.range(of: error.node) }
 }
 
-/// The compile pipeline's facade: parse, check, plan.
+/// The compile pipeline's facade: parse, check, plan, fuse.
 public struct Compiler: Sendable {
   /// The environment expressions are compiled against.
   public let environment: Environment
+  /// Whether the ``Fusion`` pass replaces known shapes of the general plan by their fast forms
+  /// (default `true`). Off, programs run the general plan only: tests and the bench compare.
+  public var fuse: Bool
 
   /// Creates a compiler.
-  public init(environment: Environment) { self.environment = environment }
+  public init(environment: Environment, fuse: Bool = true) { self.environment = environment; self.fuse = fuse }
 
   /// Compiles `source`, returning the program or every diagnostic (expression-local ranges).
   public func compile(_ source: String, macros: Bool = true) -> (Program?, [Diagnostic]) {
@@ -67,14 +70,24 @@ public struct Compiler: Sendable {
     guard let parsed, !parseDiagnostics.hasErrors else { return (nil, parseDiagnostics) }
     let (checked, diagnostics, locals) = TypeChecker.check(parsed, in: environment)
     guard let checked else { return (nil, parseDiagnostics + diagnostics) }
-    return (plan(checked, localCount: locals), parseDiagnostics + diagnostics)
+    let (program, planDiagnostics) = planChecked(checked, node: checked.parsed.root, localCount: locals)
+    return (planDiagnostics.hasErrors ? nil : program, parseDiagnostics + diagnostics + planDiagnostics)
   }
 
-  /// Plans an already checked expression.
+  /// Plans an already checked expression. A constant argument a function rejects (an invalid
+  /// regular expression) fails at evaluation here; ``compile(_:macros:)`` reports it instead.
   public func plan(_ checked: CheckedExpression, localCount: Int) -> Program {
+    planChecked(checked, node: checked.parsed.root, localCount: localCount).0
+  }
+
+  /// Plans `node` of `checked`: the general plan, then the fusion pass when ``fuse`` is on.
+  func planChecked(_ checked: CheckedExpression, node: Expr, localCount: Int) -> (Program, [Diagnostic]) {
     var planner = Planner(checked: checked, env: environment)
-    let root = planner.plan(checked.parsed.root)
-    return Program(checked: checked, root: root, variableCount: environment.variables.count, localCount: localCount, limits: environment.limits)
+    var root = planner.plan(node)
+    if fuse { root = Fusion.fuse(root) }
+    let program = Program(checked: checked, root: root, variableCount: environment.variables.count, localCount: localCount,
+                          limits: environment.limits)
+    return (program, planner.diagnostics)
   }
 
   /// Parses and evaluates without the type checker (every name `dyn`), as CEL's `disable_check`.
@@ -85,15 +98,14 @@ public struct Compiler: Sendable {
     for v in environment.variables { env.declare(v.name, .dyn, constant: v.constant) }
     let (checked, diagnostics, locals) = TypeChecker.check(parsed, in: env, dynamic: true)
     guard let checked else { return (nil, diagnostics) }
-    return (Compiler(environment: env).plan(checked, localCount: locals), diagnostics)
+    let (program, planDiagnostics) = Compiler(environment: env, fuse: fuse).planChecked(checked, node: checked.parsed.root, localCount: locals)
+    return (planDiagnostics.hasErrors ? nil : program, diagnostics + planDiagnostics)
   }
 }
 
 extension Compiler {
   /// Plans one subexpression of a checked expression (used to show a check's operand values).
   public func plan(_ checked: CheckedExpression, node: Expr, localCount: Int) -> Program {
-    var planner = Planner(checked: checked, env: environment)
-    let root = planner.plan(node)
-    return Program(checked: checked, root: root, variableCount: environment.variables.count, localCount: localCount, limits: environment.limits)
+    planChecked(checked, node: node, localCount: localCount).0
   }
 }

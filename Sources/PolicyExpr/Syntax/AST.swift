@@ -18,7 +18,8 @@ public enum Literal: Sendable, Hashable {
   case bool(Bool)
   case int(Int64)
   case uint(UInt64)
-  /// A double literal and its source text, kept so a decimal context can take it exactly.
+  /// A double literal and its source text (with its `-` when a sign was written, `-0.5` for
+  /// `- 0.5`), kept so a decimal context can take it exactly (``DecimalNumber/init(literal:)``).
   case double(Double, text: String)
   case string(String)
   case bytes([UInt8])

@@ -21,6 +21,18 @@ extension DecimalNumber {
     return try Self.wideSum(self, o)
   }
 
+  /// The exact sum, with the larger of the two scales, or `nil` when it needs more than 38 digits
+  /// (where ``adding(_:)`` would round fractional digits away or throw): for totals that must
+  /// never be rounded silently.
+  public func addingExactly(_ o: DecimalNumber) -> DecimalNumber? {
+    // `adding` keeps the larger scale exactly when the exact sum fits, and lowers it otherwise.
+    guard let sum = try? adding(o), sum.scale == Swift.max(scale, o.scale) else { return nil }
+    return sum
+  }
+
+  /// The exact difference, or `nil` when it needs more than 38 digits; see ``addingExactly(_:)``.
+  public func subtractingExactly(_ o: DecimalNumber) -> DecimalNumber? { addingExactly(o.negated) }
+
   /// The difference, with the larger of the two scales; see ``adding(_:)``.
   public func subtracting(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber {
     try adding(o.negated)
@@ -49,9 +61,12 @@ extension DecimalNumber {
   /// The preferred scale is the dividend's scale minus the divisor's (`225000.00 / 2` is
   /// `112500.00`). When the exact quotient terminates within 38 digits and 38 fractional
   /// digits it is returned exactly, with the fewest fractional digits at or above the preferred
-  /// scale (`1 / 4` is `0.25`, `1 / 0.5` is `2`). Otherwise it is rounded half-even to 28
-  /// significant digits, never rounding into the integer part and never beyond 38 fractional
-  /// digits (`1 / 3` is `0.3333333333333333333333333333`, `2 / 3` ends in `…6667`).
+  /// scale (`1 / 4` is `0.25`, `1 / 0.5` is `2`), however many of its 38 digits it needs.
+  /// Otherwise (it does not terminate, or terminates only beyond 38 digits or 38 places) it is
+  /// rounded half-even to 28 significant digits, never rounding into the integer part and never
+  /// beyond 38 fractional digits (`1 / 3` is `0.3333333333333333333333333333`, `2 / 3` ends in
+  /// `…6667`). 28, not 38, leaves 10 digits for the product a quotient usually goes into to stay
+  /// exact (docs/language.md, §4).
   /// - Throws: ``DecimalError/divisionByZero``, or ``DecimalError/overflow`` when the integer
   ///   part of the quotient needs more than 38 digits.
   public func dividing(_ o: DecimalNumber) throws(DecimalError) -> DecimalNumber {

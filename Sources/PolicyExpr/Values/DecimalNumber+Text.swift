@@ -5,7 +5,9 @@ extension DecimalNumber: CustomStringConvertible {
   /// The scale is kept as written (`12.50` has scale 2) and an exponent shifts it (`1.5E-7` is
   /// `0.00000015`, `1e3` is `1000`). Trailing zeros are dropped only when they would not fit.
   /// Returns `nil` for anything else (spaces, `.5`, `5.`, hex, `NaN`, `inf`) and when the value
-  /// needs more than 38 significant digits or 38 fractional digits: nothing is rounded.
+  /// needs more than 38 significant digits or 38 fractional digits: nothing is rounded. (This is
+  /// the grammar of input and `decimal("…")` text; number literals of expressions follow
+  /// ``init(literal:)``, which also takes `.5` and never sheds trailing zeros.)
   public init?(parsing text: some StringProtocol) {
     let utf8 = text.utf8
     if let parsed = utf8.withContiguousStorageIfAvailable({ DecimalNumber(utf8: $0) }) {

@@ -26,6 +26,7 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
     case undeclared = "undeclared_reference"
     case costLimit = "cost_limit_exceeded"
     case sizeLimit = "size_limit_exceeded"
+    case memoryLimit = "memory_limit_exceeded"
     case conversion = "conversion_error"
     case model = "model_error"
   }
@@ -39,7 +40,7 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
 
   /// Whether this is a resource limit, which no operator absorbs (CEL's error absorption is for
   /// data errors; a blown budget must stop the evaluation).
-  public var isLimit: Bool { kind == .costLimit || kind == .sizeLimit }
+  public var isLimit: Bool { kind == .costLimit || kind == .sizeLimit || kind == .memoryLimit }
 
   /// `no such overload` for a function applied to the given values.
   public static func noOverload(_ function: String, _ args: Value...) -> EvalError {

@@ -2,16 +2,15 @@ import Foundation
 import PolicyExpr
 
 extension PolicyCompiler {
-  /// The largest GeoJSON or model file a policy may reference.
-  static let maxReferencedFileBytes = 256 << 20
-
-  func read(_ path: String) -> Result<[UInt8], FileProblem> {
-    let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
-    let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-    guard let size = attributes?[.size] as? Int else { return .failure(FileProblem(message: "cannot read '\(path)': no such file")) }
-    guard size <= Self.maxReferencedFileBytes else { return .failure(FileProblem(message: "'\(path)' is \(size) bytes, over the limit of \(Self.maxReferencedFileBytes)")) }
-    guard let data = FileManager.default.contents(atPath: url.path) else { return .failure(FileProblem(message: "cannot read '\(path)'")) }
-    return .success(Array(data))
+  /// Reads a referenced file through ``files``: confined to the policy folder, a regular file, at
+  /// most ``PolicyFileAccess/maxReferencedFileBytes``; a refusal is reported at `range` with the rule's code.
+  mutating func readReferenced(_ path: String, at range: SourceRange, maxBytes: Int = PolicyFileAccess.maxReferencedFileBytes) -> ConfinedFile? {
+    switch files.read(path, maxBytes: maxBytes) {
+    case .success(let file): return file
+    case .failure(let problem):
+      error(problem.code, problem.description, range)
+      return nil
+    }
   }
 
   mutating func loadRegions() -> [String: GeoRegion] {
@@ -21,25 +20,20 @@ extension PolicyCompiler {
       case .box(let a, let b, let c, let d): out[r.id] = GeoRegion(id: r.id, box: (a, b, c, d))
       case .polygon(let points): out[r.id] = GeoRegion(id: r.id, polygons: [[points]])
       case .geojson(let path):
-        switch read(path) {
-        case .failure(let problem): error(.policyFileError, problem.message, r.range)
-        case .success(let bytes):
-          do {
-            let polygons = try Self.geoJSONPolygons(try JSONReader.parse(bytes))
-            guard !polygons.isEmpty else { error(.policyFileError, "'\(path)' has no Polygon or MultiPolygon geometry", r.range); continue }
-            out[r.id] = GeoRegion(id: r.id, polygons: polygons)
-          } catch let e as JSONError {
-            self.error(.policyFileError, "'\(path)' is not valid JSON: \(e.description)", r.range)
-          } catch let e {
-            self.error(.policyFileError, "'\(path)': \(e)", r.range)
-          }
+        guard let file = readReferenced(path, at: r.range) else { continue }
+        do {
+          let polygons = try Self.geoJSONPolygons(try JSONReader.parse(file.bytes))
+          guard !polygons.isEmpty else { error(.policyFileError, "'\(path)' has no Polygon or MultiPolygon geometry", r.range); continue }
+          out[r.id] = GeoRegion(id: r.id, polygons: polygons)
+        } catch let e as JSONError {
+          self.error(.policyFileError, "'\(path)' is not valid JSON: \(e.description)", r.range)
+        } catch let e {
+          self.error(.policyFileError, "'\(path)': \(e)", r.range)
         }
       }
     }
     return out
   }
-
-  struct FileProblem: Error { var message: String }
 
   struct GeoJSONError: Error, CustomStringConvertible { var description: String }
 

@@ -2,12 +2,17 @@ import PolicyExpr
 import PolicyForest
 
 extension PolicyCompiler {
+  /// Loads the declared models through ``files`` (confined, regular, size-limited; see
+  /// ``readReferenced(_:at:maxBytes:)``). For a Proviso JSON model `m.json`, a compact `m.forest`
+  /// beside it is used instead when it passes the same rules and its content hash is the one the
+  /// JSON declares.
   mutating func loadModels(_ hashes: inout [(String, String)]) -> [String: LoadedModel] {
     var out: [String: LoadedModel] = [:]
     for m in policy.models {
-      let path = m.path.hasPrefix("/") ? m.path : directory.appendingPathComponent(m.path).path
-      do {
-        let forest = try ForestLoader.load(path: path)
+      guard let file = readReferenced(m.path, at: m.range, maxBytes: ForestLoader.defaultMaxBytes) else { continue }
+      do throws(ForestError) {
+        let forest: Forest
+        if let twin = compactTwin(of: m.path, file) { forest = twin } else { forest = try ForestLoader.load(bytes: file.bytes, path: m.path) }
         out[m.id] = LoadedModel(id: m.id, forest: forest)
         hashes.append((m.id, forest.contentHash))
       } catch {
@@ -15,6 +20,17 @@ extension PolicyCompiler {
       }
     }
     return out
+  }
+
+  /// The compact `.forest` twin of a Proviso JSON model, when it is readable under the same rules
+  /// and has the hash the JSON declares; otherwise `nil` (the JSON is loaded).
+  func compactTwin(of path: String, _ json: ConfinedFile) -> Forest? {
+    guard path.hasSuffix(".json"), let declared = ForestLoader.declaredHash(in: json.bytes) else { return nil }
+    let twin = String(path.dropLast(5)) + ".forest"
+    guard case .success(let file) = files.read(twin, maxBytes: ForestLoader.defaultMaxBytes),
+      let forest = try? ForestLoader.load(bytes: file.bytes, path: twin), forest.contentHash == declared
+    else { return nil }
+    return forest
   }
 
   /// Checks every `forest.*(id, {...})` call of a compiled expression against the models: the id

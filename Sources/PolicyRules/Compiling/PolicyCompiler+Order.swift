@@ -19,17 +19,28 @@ extension PolicyCompiler {
       case .table(let t): t.range
       }
     }
-    var expressions: [String] {
+    /// Every expression the value is computed from: a table's inputs, the expressions of its input
+    /// cells (read through the cell grammar, ``PolicyCompiler/cellSyntax(_:)``) and its `=` output
+    /// cells. Plain text cells are strings, not expressions, whatever they look like.
+    var expressions: [ExpressionSource] {
       switch self {
-      case .let(let n), .output(let n): [n.expression.text]
+      case .let(let n), .output(let n): return [n.expression]
       case .table(let t):
-        t.inputs.map(\.text) + t.rows.flatMap { $0.compactMap { $0.scalar?.value } }
+        var out = t.inputs
+        for row in t.rows {
+          for cell in row.prefix(t.inputs.count) { out += PolicyCompiler.cellSyntax(cell)?.sources ?? [] }
+          out += row.dropFirst(t.inputs.count).compactMap(PolicyCompiler.outputExpression)
+        }
+        out += ((t.defaults ?? []) + (t.priority ?? [])).compactMap(PolicyCompiler.outputExpression)
+        return out
       }
     }
   }
 
   /// Lets, tables and outputs in an order where each comes after the values it uses.
   ///
+  /// What a value uses is what its parsed expressions refer to (``referencedNames(_:bound:into:)``),
+  /// so the order, and whether the policy compiles, does not depend on the order of declaration.
   /// A cycle is reported once, naming its members in order, and its members are left out.
   mutating func orderNamedValues() -> [NamedItem] {
     let items: [NamedItem] = policy.lets.map { .let($0) } + policy.tables.map { .table($0) } + policy.outputs.map { .output($0) }
@@ -37,8 +48,9 @@ extension PolicyCompiler {
     for (i, item) in items.enumerated() where index[item.name] == nil { index[item.name] = i }
     let deps: [[Int]] = items.map { item in
       var names = Set<String>()
-      for text in item.expressions {
-        if let parsed = ExprParser.parse(text).0 { Self.collectIdentifiers(parsed.root, into: &names) }
+      for source in item.expressions {
+        var bound: [String] = []
+        if let parsed = ExprParser.parse(source.text, limits: env.limits).0 { Self.referencedNames(parsed.root, bound: &bound, into: &names) }
       }
       return names.compactMap { index[$0] }.sorted()
     }
@@ -72,18 +84,46 @@ extension PolicyCompiler {
     return order
   }
 
-  static func collectIdentifiers(_ e: Expr, into names: inout Set<String>) {
+  /// The names `e` refers to outside its own comprehensions, as the checker resolves them: a name
+  /// bound by an enclosing comprehension (in `bound`) is that loop's variable, not a declaration;
+  /// a dotted chain `a.b.c` may name a declared `a.b.c` or `a.b` as well as `a`.
+  static func referencedNames(_ e: Expr, bound: inout [String], into names: inout Set<String>) {
     switch e.kind {
-    case .ident(let n): names.insert(n)
+    case .ident(let n):
+      if !bound.contains(n) { names.insert(n.hasPrefix(".") ? String(n.dropFirst()) : n) }
     case .literal: break
-    case .select(let o, _, _): collectIdentifiers(o, into: &names)
+    case .select(let o, let field, _):
+      if let chain = qualifiedName(o), let first = chain.split(separator: ".").first, !bound.contains(String(first)) {
+        let name = chain.hasPrefix(".") ? String(chain.dropFirst()) : chain
+        names.insert(name + "." + field)
+      }
+      referencedNames(o, bound: &bound, into: &names)
     case .call(_, let t, let args):
-      if let t { collectIdentifiers(t, into: &names) }
-      args.forEach { collectIdentifiers($0, into: &names) }
-    case .list(let xs): xs.forEach { collectIdentifiers($0, into: &names) }
-    case .map(let entries): entries.forEach { collectIdentifiers($0.key, into: &names); collectIdentifiers($0.value, into: &names) }
+      if let t { referencedNames(t, bound: &bound, into: &names) }
+      for a in args { referencedNames(a, bound: &bound, into: &names) }
+    case .list(let xs):
+      for x in xs { referencedNames(x, bound: &bound, into: &names) }
+    case .map(let entries):
+      for entry in entries {
+        referencedNames(entry.key, bound: &bound, into: &names)
+        referencedNames(entry.value, bound: &bound, into: &names)
+      }
     case .comprehension(let c):
-      for x in [c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result] { collectIdentifiers(x, into: &names) }
+      referencedNames(c.iterRange, bound: &bound, into: &names)
+      referencedNames(c.accuInit, bound: &bound, into: &names)
+      let scope = [c.iterVar] + (c.iterVar2.map { [$0] } ?? []) + [c.accuVar]
+      bound += scope
+      for x in [c.loopCondition, c.loopStep, c.result] { referencedNames(x, bound: &bound, into: &names) }
+      bound.removeLast(scope.count)
+    }
+  }
+
+  /// `a.b` as one dotted name when the chain is made only of identifiers.
+  static func qualifiedName(_ e: Expr) -> String? {
+    switch e.kind {
+    case .ident(let n): return n
+    case .select(let operand, let field, false): return qualifiedName(operand).map { "\($0).\(field)" }
+    default: return nil
     }
   }
 }

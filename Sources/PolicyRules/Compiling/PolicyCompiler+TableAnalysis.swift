@@ -25,13 +25,20 @@ enum CellSet {
     }
   }
 
+  /// The language's ordering of two cell constants (``Value/order(_:_:)``); `nil` (cannot tell)
+  /// when they are unordered (NaN) or of kinds without an order.
+  static func order(_ a: Value, _ b: Value) -> Int? {
+    if case .ordered(let c) = Value.order(a, b) { return c }
+    return nil
+  }
+
   func contains(_ v: Value) -> Bool? {
     switch self {
     case .any: return true
     case .values(let vs): return vs.contains { $0.celEquals(v) }
     case .interval(let lo, let loC, let hi, let hiC):
-      if let lo { guard let c = Value.compare(v, lo) else { return nil }; if c < 0 || (c == 0 && !loC) { return false } }
-      if let hi { guard let c = Value.compare(v, hi) else { return nil }; if c > 0 || (c == 0 && !hiC) { return false } }
+      if let lo { guard let c = CellSet.order(v, lo) else { return nil }; if c < 0 || (c == 0 && !loC) { return false } }
+      if let hi { guard let c = CellSet.order(v, hi) else { return nil }; if c > 0 || (c == 0 && !hiC) { return false } }
       return true
     }
   }
@@ -49,12 +56,12 @@ enum CellSet {
       // Low end of self must be at or below other's; high end at or above.
       if let l1 {
         guard let l2 else { return false }
-        guard let c = Value.compare(l1, l2) else { return nil }
+        guard let c = CellSet.order(l1, l2) else { return nil }
         if c > 0 || (c == 0 && !c1 && c2) { return false }
       }
       if let h1 {
         guard let h2 else { return false }
-        guard let c = Value.compare(h1, h2) else { return nil }
+        guard let c = CellSet.order(h1, h2) else { return nil }
         if c < 0 || (c == 0 && !d1 && d2) { return false }
       }
       return true
@@ -79,7 +86,7 @@ enum CellSet {
       // The intersection's low end is the larger low, its high end the smaller high.
       func below(_ lo: Value?, _ loC: Bool, _ hi: Value?, _ hiC: Bool) -> Bool? {
         guard let lo, let hi else { return true }
-        guard let c = Value.compare(lo, hi) else { return nil }
+        guard let c = CellSet.order(lo, hi) else { return nil }
         return c < 0 || (c == 0 && loC && hiC)
       }
       guard let a = below(l1, c1, h2, d2), let b = below(l2, c2, h1, d1) else { return nil }

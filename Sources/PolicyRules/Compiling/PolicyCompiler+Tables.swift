@@ -2,21 +2,24 @@ import PolicyExpr
 import PolicyYAML
 
 extension PolicyCompiler {
-  mutating func compileTable(_ spec: DecisionTableSpec, cellSlot: Int) -> DecisionTable? {
+  /// Compiles a table; its cells' `?` reads a variable slot of its own, declared after it.
+  mutating func compileTable(_ spec: DecisionTableSpec) -> DecisionTable? {
     let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+    let cellSlot = env.variables.count
+    defer { reserveCellSlot(cellSlot, for: spec.id) }
     let inputs = spec.inputs.compactMap { compile($0, what: "input of table '\(spec.id)'") }
     var rows: [[CellTest]] = []
     var outputs: [[OutputCell]] = []
     var outputTypes: [CELType?] = spec.outputs.map(\.type)
-    for (r, cells) in spec.rows.enumerated() {
+    for cells in spec.rows {
       var tests: [CellTest] = []
       for (c, cell) in cells.prefix(spec.inputs.count).enumerated() {
         let inputType = c < inputs.count ? inputs[c].program.resultType : .dyn
-        if let t = inputCell(cell, inputType: inputType, table: spec.id, row: r + 1) { tests.append(t) }
+        if let t = inputCell(cell, inputType: inputType, table: spec.id, cellSlot: cellSlot) { tests.append(t) }
       }
       var outs: [OutputCell] = []
       for (o, cell) in cells.dropFirst(spec.inputs.count).enumerated() {
-        guard let (out, type) = outputCell(cell, declared: spec.outputs[o].type, table: spec.id) else { continue }
+        guard let (out, type) = outputCell(cell, column: spec.outputs[o], table: spec.id) else { continue }
         outs.append(out)
         outputTypes[o] = Self.unify(outputTypes[o], type)
       }
@@ -26,7 +29,7 @@ extension PolicyCompiler {
     if let d = spec.defaults {
       defaults = []
       for (o, node) in d.enumerated() {
-        guard let (cell, type) = outputCell(node, declared: spec.outputs[o].type, table: spec.id) else { continue }
+        guard let (cell, type) = outputCell(node, column: spec.outputs[o], table: spec.id, what: "default") else { continue }
         guard case .constant(let v) = cell else {
           error(.policyTableError, "default of table '\(spec.id)' must be a constant", node.range)
           continue
@@ -37,7 +40,8 @@ extension PolicyCompiler {
     }
     var priority: [Value] = []
     for node in spec.priority ?? [] {
-      if let (cell, _) = outputCell(node, declared: spec.outputs.first?.type, table: spec.id), case .constant(let v) = cell { priority.append(v) }
+      guard let column = spec.outputs.first else { break }
+      if let (cell, _) = outputCell(node, column: column, table: spec.id, what: "priority value"), case .constant(let v) = cell { priority.append(v) }
     }
     guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
     // Int cells in a decimal column become decimals, so the column has one type.
@@ -76,17 +80,39 @@ extension PolicyCompiler {
     return .dyn
   }
 
-  /// An output cell: YAML numbers are exact (a fraction makes a decimal), booleans are booleans,
-  /// text is a string, and text starting with `=` is an expression.
-  mutating func outputCell(_ node: YAMLNode, declared: CELType?, table: String) -> (OutputCell, CELType)? {
+  /// The expression of an output cell written `=expr` (unquoted), located after the `=`.
+  static func outputExpression(_ node: YAMLNode) -> ExpressionSource? {
+    guard let s = node.scalar, !s.style.isQuoted, s.value.hasPrefix("=") else { return nil }
+    var mapping = s.mapping
+    if mapping.collapsedTo == nil { mapping = .contiguous(at: s.mapping.fileOffset(1)) }
+    return ExpressionSource(text: String(s.value.dropFirst()), mapping: mapping, range: node.range)
+  }
+
+  /// An output cell, checked against its column's declared type (an int constant in a decimal
+  /// column is taken as a decimal; anything else must have the declared type).
+  mutating func outputCell(_ node: YAMLNode, column: (name: String, type: CELType?), table: String, what: String = "output cell")
+    -> (OutputCell, CELType)?
+  {
+    guard let (cell, type) = outputCellValue(node, declared: column.type, table: table) else { return nil }
+    if let declared = column.type, !Self.accepts(declared, type) {
+      let convertible: Bool
+      if case .constant = cell { convertible = declared == .decimal && type == .int } else { convertible = false }
+      if !convertible {
+        error(.policyTableError, "\(what) '\(node.scalar?.value ?? "")' of table '\(table)' is a \(type), but column '\(column.name)' is \(declared)", node.range)
+        return nil
+      }
+    }
+    return (cell, type)
+  }
+
+  /// An output cell's value: YAML numbers are exact (a fraction makes a decimal), booleans are
+  /// booleans, text is a string, and text starting with `=` is an expression.
+  mutating func outputCellValue(_ node: YAMLNode, declared: CELType?, table: String) -> (OutputCell, CELType)? {
     guard let s = node.scalar else {
       error(.policyTableError, "an output cell of table '\(table)' must be a scalar", node.range)
       return nil
     }
-    if !s.style.isQuoted, s.value.hasPrefix("=") {
-      var mapping = s.mapping
-      if mapping.collapsedTo == nil { mapping = .contiguous(at: s.mapping.fileOffset(1)) }
-      let src = ExpressionSource(text: String(s.value.dropFirst()), mapping: mapping, range: node.range)
+    if let src = Self.outputExpression(node) {
       guard let e = compile(src, what: "output cell of table '\(table)'") else { return nil }
       if let c = e.program.constantValue { return (.constant(c), e.program.resultType) }
       return (.expression(e), e.program.resultType)

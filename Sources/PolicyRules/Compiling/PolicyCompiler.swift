@@ -9,17 +9,22 @@ public struct PolicyCompiler {
   let policy: Policy
   var env: Environment
   var diagnostics: [Diagnostic] = []
-  var maxLocals = 0
+  /// Comprehension local slots given out so far: every program's window starts where the
+  /// previous one's ends (see ``assignWindow(_:)``), and a decision's activation has this many.
+  var localSlots = 0
   /// Slots of lazily computed values: lets, tables, outputs.
   var lazySlots: [Int: LazyValue] = [:]
   let directory: URL
+  /// Reads the referenced files, confined to the policy's folder (see ``PolicyFileAccess``).
+  let files: PolicyFileAccess
   /// The policy's models, for checking `forest.*` calls.
   var models: [String: LoadedModel] = [:]
 
-  init(policy: Policy, limits: Limits, directory: String?) {
+  init(policy: Policy, limits: Limits, directory: String?, files: PolicyFileAccess? = nil) {
     self.policy = policy
     self.env = Environment(limits: limits)
     self.directory = directory.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: policy.file.path).deletingLastPathComponent()
+    self.files = files ?? PolicyFileAccess(base: self.directory.path)
   }
 
   mutating func error(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, hint: String? = nil) {
@@ -31,13 +36,43 @@ public struct PolicyCompiler {
     let (program, ds) = Compiler(environment: env).compile(source.text)
     diagnostics += ds.map { $0.located(in: policy.file, mapping: source.mapping) }
     guard let program else { return nil }
-    maxLocals = max(maxLocals, program.localCount)
-    if source.text.contains("forest.") { validateModelCalls(CompiledExpression(program: program, source: source), models: models) }
+    let compiled = CompiledExpression(program: program, source: source, window: assignWindow(program))
+    if source.text.contains("forest.") { validateModelCalls(compiled, models: models) }
     if let expected, !Self.accepts(expected, program.resultType) {
       error(.policyExpressionType, "\(what) must be \(expected), found '\(program.resultType)'", source.mapping.fileRange(SourceRange(start: 0, end: Int32(source.text.utf8.count))))
       return nil
     }
-    return CompiledExpression(program: program, source: source)
+    return compiled
+  }
+
+  /// Gives `program` a window of comprehension locals of its own: no other program of the policy
+  /// uses its slots, so evaluating one program while another is suspended (a `let` computed on
+  /// first use inside a loop, a table forced from another table's cell) cannot disturb it. A
+  /// program without comprehensions needs no slots and gets window 0.
+  mutating func assignWindow(_ program: Program) -> Int {
+    guard program.localCount > 0 else { return 0 }
+    defer { localSlots += program.localCount }
+    return localSlots
+  }
+
+  /// The policy's `limits:` replace the decision budgets, up to the ceilings the caller allows.
+  mutating func applyPolicyLimits() {
+    if let (cost, range) = policy.limits.cost {
+      if cost > env.limits.ceilingEvaluationCost {
+        error(.policyInvalidValue, "limits.cost \(cost) is above the ceiling of \(env.limits.ceilingEvaluationCost) steps", range,
+              hint: "lower it, or raise the ceiling where the policy runs (proviso serve --max-decision-cost)")
+      } else {
+        env.limits.maxEvaluationCost = cost
+      }
+    }
+    if let (memory, range) = policy.limits.memory {
+      if memory > env.limits.ceilingEvaluationMemory {
+        error(.policyInvalidValue, "limits.memory \(memory) bytes is above the ceiling of \(env.limits.ceilingEvaluationMemory) bytes", range,
+              hint: "lower it, or raise the ceiling where the policy runs (proviso serve --max-decision-memory)")
+      } else {
+        env.limits.maxEvaluationMemory = memory
+      }
+    }
   }
 
   static func accepts(_ expected: CELType, _ actual: CELType) -> Bool {
@@ -67,13 +102,16 @@ public struct PolicyCompiler {
 
   /// Loads and compiles a policy; `nil` with diagnostics when anything is wrong.
   ///
-  /// Model and GeoJSON paths are relative to `directory`, by default the policy file's folder.
-  public static func compile(_ policy: Policy, sourceHash: String, limits: Limits = .default, directory: String? = nil) -> (CompiledPolicy?, [Diagnostic]) {
-    var c = PolicyCompiler(policy: policy, limits: limits, directory: directory)
+  /// Model and GeoJSON paths are relative to `directory`, by default the policy file's folder, and
+  /// are read through `files` (by default confined to that folder).
+  public static func compile(_ policy: Policy, sourceHash: String, limits: Limits = .default, directory: String? = nil,
+                             files: PolicyFileAccess? = nil) -> (CompiledPolicy?, [Diagnostic]) {
+    var c = PolicyCompiler(policy: policy, limits: limits, directory: directory, files: files)
     return c.run(sourceHash: sourceHash)
   }
 
   mutating func run(sourceHash: String) -> (CompiledPolicy?, [Diagnostic]) {
+    applyPolicyLimits()
     // Inputs: one variable per top-level input, plus `now`.
     // `now` (the evaluation time) and `explain` (ask for a trace) are optional in every input document.
     let inputType = Self.objectType("input", policy.inputs + [
@@ -83,7 +121,6 @@ public struct PolicyCompiler {
     var inputSlots: [Int] = []
     for f in inputType.fields { inputSlots.append(env.declare(f.name, f.type)) }
     for c in policy.constants { env.declare(c.name, c.type, constant: c.value) }
-    let cellSlot = env.declare("_", .dyn)
 
     var modelHashes: [(String, String)] = []
     models = loadModels(&modelHashes)
@@ -102,7 +139,7 @@ public struct PolicyCompiler {
         let slot = env.declare(n.name, e.program.resultType)
         lets[slot] = e
       case .table(let spec):
-        guard let t = compileTable(spec, cellSlot: cellSlot) else { env.declare(spec.variableName, .error); continue }
+        guard let t = compileTable(spec) else { env.declare(spec.variableName, .error); continue }
         let slot = env.declare(spec.variableName, t.resultType)
         tables.append(t.withSlot(slot))
       case .output(let n):
@@ -150,7 +187,7 @@ public struct PolicyCompiler {
     }
     let compiled = CompiledPolicy(
       policy: policy, version: version, modelHashes: modelHashes, environment: env, inputType: inputType, inputSlots: inputSlots,
-      localCount: maxLocals, lets: lets, tables: tables, outputs: outputs, checks: checks, rules: rules, alerts: alerts, cellSlot: cellSlot)
+      localCount: localSlots, lets: lets, tables: tables, outputs: outputs, checks: checks, rules: rules, alerts: alerts)
     return (compiled, diagnostics)
   }
 
@@ -160,10 +197,10 @@ public struct PolicyCompiler {
     guard let e = compile(source, what: what) else { return nil }
     let t = e.program.resultType
     if outputType == .decimal, t == .double || t == .int,
-      let d = DecimalNumber(parsing: source.text.trimmingCharacters(in: .whitespaces))
+      let d = try? DecimalNumber(literal: source.text.trimmingCharacters(in: .whitespaces))
     {
       let (p, _) = Compiler(environment: env).compile("decimal(\"\(d)\")")
-      if let p { return CompiledExpression(program: p, source: source) }
+      if let p { return CompiledExpression(program: p, source: source, window: assignWindow(p)) }
     }
     if !Self.accepts(outputType, t) && !(outputType == .decimal && t == .int) {
       error(.policyExpressionType, "\(what) is a \(t), but the output is a \(outputType)", source.range)
@@ -191,11 +228,11 @@ public struct PolicyCompiler {
       case .call(let f, nil, let args) where ["_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in"].contains(f):
         for a in args {
           if case .literal = a.kind { continue }
-          out.append(Operand(text: text(a), program: compiler.plan(checked, node: a, localCount: e.program.localCount)))
+          out.append(Operand(text: text(a), program: compiler.plan(checked, node: a, localCount: e.program.localCount), window: e.window))
         }
       case .literal: break
       default:
-        out.append(Operand(text: text(x), program: compiler.plan(checked, node: x, localCount: e.program.localCount)))
+        out.append(Operand(text: text(x), program: compiler.plan(checked, node: x, localCount: e.program.localCount), window: e.window))
       }
     }
     walk(checked.parsed.root)

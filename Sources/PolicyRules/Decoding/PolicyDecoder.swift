@@ -25,7 +25,7 @@ public struct PolicyDecoder {
     diagnostics.append(Diagnostic(.warning, code: code, message: message, range: range, file: file, hint: hint))
   }
 
-  static let topLevelKeys = ["policy", "description", "inputs", "constants", "let", "models", "regions", "checks", "tables", "rules", "alerts", "outputs", "tests"]
+  static let topLevelKeys = ["policy", "description", "inputs", "constants", "let", "models", "regions", "checks", "tables", "rules", "alerts", "outputs", "tests", "limits"]
 
   mutating func policy(_ root: YAMLNode) -> Policy? {
     guard let fields = keys(root, Self.topLevelKeys, required: ["policy"], context: "policy") else { return nil }
@@ -54,6 +54,7 @@ public struct PolicyDecoder {
     if let n = fields["alerts"] { p.alerts = list(n, context: "alerts") { $0.alert($1) } }
     if let n = fields["outputs"] { p.outputs = namedExpressions(n, context: "outputs") }
     if let n = fields["tests"] { p.tests = list(n, context: "tests") { $0.testCase($1) } }
+    if let n = fields["limits"] { p.limits = evaluationLimits(n) }
     uniqueIDs(p)
     return p
   }

@@ -8,8 +8,13 @@ extension CompiledPolicy {
   /// - Parameters:
   ///   - now: the evaluation time when the input has no `now`; the clock is never read.
   ///   - explain: whether to build a ``Trace``.
+  ///
+  /// Everything one decision evaluates shares one cost budget and one memory budget (the
+  /// environment's ``Limits``, or the policy's own `limits:`); past either, the expression being
+  /// evaluated fails with `cost_limit_exceeded` or `memory_limit_exceeded` and the decision fails
+  /// closed.
   public func decide(_ input: ObjectValue, now: Timestamp? = nil, explain: Bool = false) -> Decision {
-    let a = Activation(variableCount: environment.variables.count, localCount: localCount, limits: environment.limits)
+    let a = makeActivation()
     for (i, slot) in inputSlots.enumerated() {
       if let v = input.fields[i] { a.set(slot, v) } else { a.markLazy(slot) }
     }
@@ -25,11 +30,10 @@ extension CompiledPolicy {
 
     for c in checks {
       var status = "passed"
-      a.cost = 0  // the cost budget is per expression, as documented
       do throws(EvalError) {
-        if let when = c.when, case .bool(false) = try located(when, { () throws(EvalError) in try when.program.evaluate(a) }) {
+        if let when = c.when, case .bool(false) = try located(when, { () throws(EvalError) in try when.evaluate(a) }) {
           status = "skipped"
-        } else if case .bool(true) = try located(c.require, { () throws(EvalError) in try c.require.program.evaluate(a) }) {
+        } else if case .bool(true) = try located(c.require, { () throws(EvalError) in try c.require.evaluate(a) }) {
           status = "passed"
         } else {
           status = "failed"
@@ -47,7 +51,6 @@ extension CompiledPolicy {
 
     var outputFailed = false
     for o in outputs {
-      a.cost = 0
       do { _ = try a.variable(o.slot) } catch {
         outputFailed = true
         d.errors.append(failure("output \(o.name)", error, o.expression))
@@ -57,13 +60,11 @@ extension CompiledPolicy {
     for r in rules {
       var fired = false
       var changes: [(String, TraceValue)] = []
-      a.cost = 0
       do throws(EvalError) {
-        if case .bool(true) = try r.when.program.evaluate(a) {
+        if case .bool(true) = try r.when.evaluate(a) {
           fired = true
           for set in r.sets {
-            a.cost = 0
-            let v = try located(set.expression) { () throws(EvalError) in try set.expression.program.evaluate(a) }
+            let v = try located(set.expression) { () throws(EvalError) in try set.expression.evaluate(a) }
             a.set(set.slot, v)
             if trace != nil { changes.append((set.name, .value(v))) }
           }
@@ -78,15 +79,14 @@ extension CompiledPolicy {
     }
 
     d.outputs.reserveCapacity(outputs.count)
-    for o in outputs where a.ready[o.slot] {
-      d.outputs.append((o.name, a.values[o.slot]))
+    for o in outputs {
+      if let v = a.value(o.slot) { d.outputs.append((o.name, v)) }
     }
 
     for al in alerts {
       var fired = false
-      a.cost = 0
       do {
-        if case .bool(true) = try al.when.program.evaluate(a) {
+        if case .bool(true) = try al.when.evaluate(a) {
           fired = true
           d.alerts.append(.init(id: al.id, severity: al.severity.rawValue, message: al.message.render(a)))
         }
@@ -103,15 +103,15 @@ extension CompiledPolicy {
       d.outcome = .error
     }
     if trace != nil {
-      for (slot, _) in lets.sorted(by: { $0.key < $1.key }) where a.ready[slot] {
-        trace!.lets.append((environment.variables[slot].name, .value(a.values[slot])))
+      for (slot, _) in lets.sorted(by: { $0.key < $1.key }) {
+        if let v = a.value(slot) { trace!.lets.append((environment.variables[slot].name, .value(v))) }
       }
       trace!.models = modelHashes.map { (id: $0.0, hash: $0.1) }
     }
     if var t = trace, let log {
       for table in tables {
         guard let rows = log.rows[table.slot] else { continue }
-        let result: TraceValue = a.ready[table.slot] ? .value(a.values[table.slot]) : .error("not computed")
+        let result: TraceValue = a.value(table.slot).map { .value($0) } ?? .error("not computed")
         t.tables.append(.init(id: table.id, matchedRows: rows.map { $0 + 1 }, lines: rows.map { table.rowLines[$0] }, result: result))
       }
       trace = t
@@ -120,9 +120,13 @@ extension CompiledPolicy {
     return d
   }
 
+  /// The values of a check's or alert's operands, for the trace. Explaining must not change the
+  /// decision, so what this costs is given back to the decision's budgets.
   func operandValues(_ operands: [Operand], _ a: Activation) -> [(text: String, value: TraceValue)] {
-    operands.map { o in
-      do throws(EvalError) { return (o.text, .value(try o.program.evaluate(a))) } catch { return (o.text, .error(error.message)) }
+    let meters = a.meters
+    defer { a.meters = meters }
+    return operands.map { o in
+      do throws(EvalError) { return (o.text, .value(try a.evaluate(o.program, window: o.window))) } catch { return (o.text, .error(error.message)) }
     }
   }
 
@@ -147,7 +151,7 @@ extension CompiledPolicy {
     return { slot, a throws(EvalError) in
       switch lazy[slot] {
       case .expression(let e)?:
-        return try located(e) { () throws(EvalError) in try e.program.evaluate(a) }
+        return try located(e) { () throws(EvalError) in try e.evaluate(a) }
       case .table(let t)?:
         var matched: [Int] = []
         defer { (a.context as? TableLog)?.rows[slot] = matched }

@@ -55,7 +55,7 @@ struct CompiledTemplate: Sendable {
       switch p {
       case .text(let s): out += s
       case .expression(let e):
-        do { out += try e.program.evaluate(a).displayText } catch { out += "<error: \(error.message)>" }
+        do { out += try e.evaluate(a).displayText } catch { out += "<error: \(error.message)>" }
       }
     }
     return out
@@ -83,6 +83,7 @@ public final class CompiledPolicy: Sendable {
   /// The record type of a whole input document (each input, plus optional `now`).
   public let inputType: ObjectType
   let inputSlots: [Int]
+  /// Comprehension local slots of a decision: the sum of every program's window.
   let localCount: Int
   let lets: [Int: CompiledExpression]
   /// The decision tables, in dependency order.
@@ -91,7 +92,6 @@ public final class CompiledPolicy: Sendable {
   let checks: [CompiledCheck]
   let rules: [CompiledRule]
   let alerts: [CompiledAlert]
-  let cellSlot: Int
   let nowSlot: Int
   /// The input document's `now` and `explain` fields (by slot of ``inputType``).
   let nowField: Int?
@@ -104,11 +104,10 @@ public final class CompiledPolicy: Sendable {
 
   init(policy: Policy, version: String, modelHashes: [(String, String)], environment: Environment, inputType: ObjectType,
        inputSlots: [Int], localCount: Int, lets: [Int: CompiledExpression], tables: [DecisionTable],
-       outputs: [CompiledOutput], checks: [CompiledCheck], rules: [CompiledRule], alerts: [CompiledAlert], cellSlot: Int) {
+       outputs: [CompiledOutput], checks: [CompiledCheck], rules: [CompiledRule], alerts: [CompiledAlert]) {
     self.policy = policy; self.version = version; self.modelHashes = modelHashes; self.environment = environment
     self.inputType = inputType; self.inputSlots = inputSlots; self.localCount = localCount; self.lets = lets
     self.tables = tables; self.outputs = outputs; self.checks = checks; self.rules = rules; self.alerts = alerts
-    self.cellSlot = cellSlot
     nowSlot = environment.slots["now"] ?? -1
     nowField = inputType.slots["now"]
     explainField = inputType.slots["explain"]
@@ -122,6 +121,12 @@ public final class CompiledPolicy: Sendable {
 
   /// The file the policy came from.
   public var file: SourceFile { policy.file }
+
+  /// An activation for one evaluation of this policy's expressions: a slot for every variable,
+  /// all ready, and the local windows of every program. ``decide(_:now:explain:)`` makes its own.
+  public func makeActivation() -> Activation {
+    Activation(variableCount: environment.variables.count, localCount: localCount, limits: environment.limits)
+  }
 
   /// Which rows matched, per table, collected during one explained decision.
   final class TableLog { var rows: [Int: [Int]] = [:] }

@@ -1,3 +1,5 @@
+import PolicyExpr
+
 /// A decision table whose input cells are all bands over doubles (`< 0.02`, `[0.02..0.05)`, `-`),
 /// as risk-band and tier tables are: each cell is stored as an interval of two doubles, and a row
 /// matches by plain comparisons, with no value boxing or dispatch per cell.
@@ -39,7 +41,20 @@ struct NumericBands: Sendable {
     self.low = low; self.high = high; self.lowClosed = lc; self.highClosed = hc
   }
 
-  /// Whether the cell at `i` accepts `x` (never NaN here).
+  /// The column value as a band operand: a double that is not NaN, or an int a double holds
+  /// exactly; `nil` for anything else, which the general cell tests decide. (NaN is left to them
+  /// because `-` accepts it while every band comparison with NaN is false.)
+  @inline(__always)
+  static func operand(_ v: Value) -> Double? {
+    switch v {
+    case .double(let d) where !d.isNaN: d
+    case .int(let i) where i.magnitude < 1 << 53: Double(i)
+    default: nil
+    }
+  }
+
+  /// Whether the cell at `i` accepts `x` (never NaN here). Plain IEEE comparisons: for these
+  /// operands they order exactly as ``Value/order(_:_:)`` does (ints below 2^53 are exact doubles).
   @inline(__always)
   func accepts(_ i: Int, _ x: Double) -> Bool {
     (lowClosed[i] ? x >= low[i] : x > low[i]) && (highClosed[i] ? x <= high[i] : x < high[i])

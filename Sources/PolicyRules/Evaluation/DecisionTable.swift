@@ -35,7 +35,8 @@ public final class DecisionTable: Sendable {
   let rowType: ObjectType?
   /// The variable slot holding the table's result (set once, when the policy declares it).
   public let slot: Int
-  /// The hidden slot `?` reads from.
+  /// The hidden variable slot `?` reads from: the table's own, so a table forced from inside
+  /// another table's cell leaves that cell's `?` alone.
   let cellSlot: Int
   /// Row source ranges, for the trace.
   let rowLines: [Int]
@@ -92,16 +93,40 @@ enum CellTest: Sendable {
     }
   }
 
+  /// `x op c` on two numbers of one kind. For doubles these are IEEE comparisons, which are CEL's:
+  /// every ordering with NaN is false, NaN equals nothing, and -0.0 equals 0.0.
   @inline(__always)
-  static func test(_ op: Comparison, _ order: Int) -> Bool {
+  static func holds<T: Comparable>(_ op: Comparison, _ x: T, _ c: T) -> Bool {
     switch op {
-    case .lt: order < 0
-    case .le: order <= 0
-    case .gt: order > 0
-    case .ge: order >= 0
-    case .eq: order == 0
-    case .ne: order != 0
+    case .lt: x < c
+    case .le: x <= c
+    case .gt: x > c
+    case .ge: x >= c
+    case .eq: x == c
+    case .ne: x != c
     }
+  }
+
+  /// `v op c` for an ordering operator, with the language's one ordering (``Value/order(_:_:)``):
+  /// NaN makes it false; `nil` when the kinds have no order (an error, as in an expression).
+  static func ordering(_ op: Comparison, _ v: Value, _ c: Value) -> Bool? {
+    switch Value.order(v, c) {
+    case .ordered(let order):
+      switch op {
+      case .lt: return order < 0
+      case .le: return order <= 0
+      case .gt: return order > 0
+      case .ge: return order >= 0
+      case .eq: return order == 0
+      case .ne: return order != 0
+      }
+    case .unordered: return false
+    case .incomparable: return nil
+    }
+  }
+
+  static func cannotCompare(_ v: Value, _ c: Value) -> EvalError {
+    EvalError(.noSuchOverload, "cannot compare \(v.debugText) with \(c.debugText)")
   }
 
   /// The general form of a specialized test, for inputs of another kind.
@@ -124,60 +149,44 @@ enum CellTest: Sendable {
     init(_ test: CellTest) { self.test = test }
   }
 
-  @inline(__always)
-  static func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
-
-  /// Orders a cell's input against a constant; same-kind numbers take a fast path.
-  @inline(__always)
-  static func order(_ v: Value, _ c: Value) -> Int? {
-    switch (v, c) {
-    case (.double(let x), .double(let y)): return x.isNaN || y.isNaN ? nil : order(x, y)
-    case (.int(let x), .int(let y)): return order(x, y)
-    case (.decimal(let x), .decimal(let y)): return order(x, y)
-    default: return Value.compare(v, c)
-    }
-  }
-
-  func matches(_ v: Value, _ a: Activation, cellSlot: Int) throws(EvalError) -> Bool {
+  /// Whether the column value `v` passes the test, exactly as the equivalent expression would say
+  /// (`< 0.5` is `? < 0.5`, `[a..b)` is `? >= a && ? < b`, `"A", "B"` is `? == "A" || ? == "B"`).
+  /// An expression cell reads `v` from the table's own cell slot.
+  func matches(_ v: Value, _ a: Activation, table: DecisionTable) throws(EvalError) -> Bool {
     switch self {
     case .any: return true
     case .compareDouble(let op, let c):
-      if case .double(let x) = v, !x.isNaN { return CellTest.test(op, CellTest.order(x, c)) }
-      return try general.matches(v, a, cellSlot: cellSlot)
+      if case .double(let x) = v { return CellTest.holds(op, x, c) }
+      return try general.matches(v, a, table: table)
     case .intervalDouble(let lo, let lc, let hi, let hc):
-      if case .double(let x) = v, !x.isNaN { return (lc ? x >= lo : x > lo) && (hc ? x <= hi : x < hi) }
-      return try general.matches(v, a, cellSlot: cellSlot)
+      if case .double(let x) = v { return (lc ? x >= lo : x > lo) && (hc ? x <= hi : x < hi) }
+      return try general.matches(v, a, table: table)
     case .compareDecimal(let op, let c):
-      if case .decimal(let x) = v { return CellTest.test(op, CellTest.order(x, c)) }
-      return try general.matches(v, a, cellSlot: cellSlot)
+      if case .decimal(let x) = v { return CellTest.holds(op, x, c) }
+      return try general.matches(v, a, table: table)
     case .intervalDecimal(let lo, let lc, let hi, let hc):
       if case .decimal(let x) = v { return (lc ? x >= lo : x > lo) && (hc ? x <= hi : x < hi) }
-      return try general.matches(v, a, cellSlot: cellSlot)
+      return try general.matches(v, a, table: table)
     case .compare(let op, let c):
       switch op {
       case .eq: return v.celEquals(c)
       case .ne: return !v.celEquals(c)
       default:
-        guard let order = CellTest.order(v, c) else {
-          throw EvalError(.noSuchOverload, "cannot compare \(v.debugText) with \(c.debugText)")
-        }
-        switch op {
-        case .lt: return order < 0
-        case .le: return order <= 0
-        case .gt: return order > 0
-        default: return order >= 0
-        }
+        guard let b = CellTest.ordering(op, v, c) else { throw CellTest.cannotCompare(v, c) }
+        return b
       }
     case .interval(let lo, let loC, let hi, let hiC):
-      guard let a = CellTest.order(v, lo), let b = CellTest.order(v, hi) else {
-        throw EvalError(.noSuchOverload, "cannot compare \(v.debugText) with the interval bounds")
-      }
-      return (loC ? a >= 0 : a > 0) && (hiC ? b <= 0 : b < 0)
+      // `? >= lo && ? < hi`, with CEL's `&&`: a false side decides even when the other is an error.
+      let low = CellTest.ordering(loC ? .ge : .gt, v, lo), high = CellTest.ordering(hiC ? .le : .lt, v, hi)
+      if low == false || high == false { return false }
+      guard low != nil else { throw CellTest.cannotCompare(v, lo) }
+      guard high != nil else { throw CellTest.cannotCompare(v, hi) }
+      return true
     case .oneOf(let values): return values.contains { $0.celEquals(v) }
-    case .not(let box): return try !box.test.matches(v, a, cellSlot: cellSlot)
+    case .not(let box): return try !box.test.matches(v, a, table: table)
     case .expression(let e):
-      a.values[cellSlot] = v
-      guard case .bool(let b) = try e.program.evaluate(a) else {
+      a.set(table.cellSlot, v)
+      guard case .bool(let b) = try e.evaluate(a) else {
         throw EvalError(.noSuchOverload, "table cell '\(e.text)' did not produce a bool")
       }
       return b
@@ -193,7 +202,7 @@ enum OutputCell: Sendable {
   func value(_ a: Activation) throws(EvalError) -> Value {
     switch self {
     case .constant(let v): return v
-    case .expression(let e): return try e.program.evaluate(a)
+    case .expression(let e): return try e.evaluate(a)
     }
   }
 }
@@ -207,7 +216,7 @@ extension DecisionTable {
       defer { values.baseAddress!.deinitialize(count: initialized) }
       do throws(EvalError) {
         for e in inputs {
-          (values.baseAddress! + initialized).initialize(to: try e.program.evaluate(a))
+          (values.baseAddress! + initialized).initialize(to: try e.evaluate(a))
           initialized += 1
         }
         let columns = UnsafeBufferPointer(values)
@@ -222,18 +231,15 @@ extension DecisionTable {
   }
 
   /// Matches double bands by plain comparisons; `false` (matching nothing) when a column value is
-  /// not a number a double represents exactly, so the general cell tests decide instead.
+  /// not one the bands take (``NumericBands/operand(_:)``), so the general cell tests decide instead.
   func matchBands(_ bands: NumericBands, _ columns: UnsafeBufferPointer<Value>, _ matched: inout [Int]) -> Bool {
     guard columns.count <= 8 else { return false }
     var x: (Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0)
     return withUnsafeMutableBytes(of: &x) { raw in
       let xs = raw.bindMemory(to: Double.self)
       for c in 0..<columns.count {
-        switch columns[c] {
-        case .double(let d) where !d.isNaN: xs[c] = d
-        case .int(let i) where i.magnitude < 1 << 53: xs[c] = Double(i)
-        default: return false
-        }
+        guard let x = NumericBands.operand(columns[c]) else { return false }
+        xs[c] = x
       }
       let width = self.width
       rowLoop: for r in 0..<rows.count {
@@ -255,7 +261,7 @@ extension DecisionTable {
       rowLoop: for r in 0..<rows.count {
         for c in 0..<width {
           let ok: Bool
-          do throws(EvalError) { ok = try buffer[r &* width &+ c].matches(inputValues[c], a, cellSlot: cellSlot) } catch {
+          do throws(EvalError) { ok = try buffer[r &* width &+ c].matches(inputValues[c], a, table: self) } catch {
             throw EvalError(error.kind, "table '\(id)' row \(r + 1), column \(c + 1): \(error.message)", node: .none)
           }
           if !ok { continue rowLoop }
@@ -321,10 +327,12 @@ extension DecisionTable {
         switch hit {
         case .collectSum:
           acc = try CoreLibrary.add(current, v)
-        case .collectMin:
-          if let c = Value.compare(v, current), c < 0 { acc = v }
         default:
-          if let c = Value.compare(v, current), c > 0 { acc = v }
+          // The language's ordering; outputs it cannot order (NaN, mixed kinds) fail the table.
+          guard case .ordered(let c) = Value.order(v, current) else {
+            throw EvalError(.invalidArgument, "table '\(id)' cannot order its outputs \(v.debugText) and \(current.debugText) for \(hit.rawValue)")
+          }
+          if hit == .collectMin ? c < 0 : c > 0 { acc = v }
         }
       }
       if let acc { return acc }

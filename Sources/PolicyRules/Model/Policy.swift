@@ -53,6 +53,8 @@ public struct Policy: Sendable {
   public var outputs: [Named]
   /// The policy's own test cases.
   public var tests: [TestCase]
+  /// The policy's own evaluation budgets (`limits:`), in place of the defaults.
+  public var limits = EvaluationLimits()
   /// The file it came from.
   public var file: SourceFile
 
@@ -238,4 +240,16 @@ public enum HitPolicy: String, Sendable, CaseIterable {
   case collectCount = "collect_count"
   /// All matching rows' outputs in row order (as DMN's rule order).
   case ruleOrder = "rule_order"
+}
+
+extension Policy {
+  /// A policy's `limits:` section: per-decision budgets that replace the defaults.
+  public struct EvaluationLimits: Sendable {
+    /// `cost:` — evaluation steps per decision, with the value's range.
+    public var cost: (value: Int, range: SourceRange)?
+    /// `memory:` — bytes of values built per decision, with the value's range.
+    public var memory: (value: Int, range: SourceRange)?
+    /// No limits of the policy's own.
+    public init() {}
+  }
 }

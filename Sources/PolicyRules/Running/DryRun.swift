@@ -31,10 +31,8 @@ public struct DryRun {
     public var reasons: [String: Int] = [:]
     /// Alerts by id.
     public var alerts: [String: Int] = [:]
-    /// Numeric output values by output name (for min / median / p90 / max).
-    public var numeric: [String: [Double]] = [:]
-    /// The largest number of decimal places seen per decimal output, so money prints as money.
-    public var scales: [String: Int] = [:]
+    /// Numeric output values by output name (for min / median / p90 / max), kept exactly.
+    public var numeric: [String: NumericColumn] = [:]
     /// The numeric outputs, in declaration order.
     public var outputNames: [String] = []
     /// Wall time of the run.
@@ -45,20 +43,7 @@ public struct DryRun {
       outcomes[d.outcome.rawValue, default: 0] += 1
       for r in d.reasons { reasons[r.id, default: 0] += 1 }
       for a in d.alerts { alerts[a.id, default: 0] += 1 }
-      for o in d.outputs {
-        if let x = Self.number(o.value) { numeric[o.name, default: []].append(x) }
-        if case .decimal(let v) = o.value, v.scale > scales[o.name, default: -1] { scales[o.name] = v.scale }
-      }
-    }
-
-    static func number(_ v: Value) -> Double? {
-      switch v {
-      case .int(let i): Double(i)
-      case .uint(let u): Double(u)
-      case .double(let d): d.isFinite ? d : nil
-      case .decimal(let d): d.doubleValue
-      default: nil
-      }
+      for o in d.outputs where OutputNumber(o.value) != nil { numeric[o.name, default: NumericColumn()].append(o.value) }
     }
 
     /// The summary as the text printed at the end of a run.
@@ -81,18 +66,12 @@ public struct DryRun {
       if !names.isEmpty {
         lines.append("numeric outputs (min / median / p90 / max):")
         for n in names {
-          let xs = numeric[n]!.sorted()
-          let scale = scales[n]
-          func f(_ x: Double) -> String { scale.map { String(format: "%.\($0)f", x) } ?? Self.format(x) }
-          func q(_ p: Double) -> String { f(xs[min(xs.count - 1, Int(p * Double(xs.count - 1)))]) }
-          lines.append("  \(n): \(f(xs.first!)) / \(q(0.5)) / \(q(0.9)) / \(f(xs.last!))  (n=\(xs.count))")
+          let column = numeric[n]!
+          let xs = column.quantiles([0, 0.5, 0.9, 1]).map(column.text)
+          lines.append("  \(n): \(xs.joined(separator: " / "))  (n=\(column.count))")
         }
       }
       return lines.joined(separator: "\n")
-    }
-
-    static func format(_ x: Double) -> String {
-      x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(format: "%.4f", x)
     }
   }
 
@@ -173,5 +152,106 @@ public struct DryRun {
   static func csvField(_ s: String) -> String {
     guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+}
+
+/// A numeric output value as run statistics keep it: ints, uints and decimals exactly, as a
+/// decimal (every int fits its 38 digits), and doubles as doubles.
+public enum OutputNumber: Sendable, Equatable {
+  /// An int, uint or decimal, exactly.
+  case exact(DecimalNumber)
+  /// A finite double.
+  case double(Double)
+
+  /// The number an output value is, or `nil` for other values and non-finite doubles.
+  public init?(_ v: Value) {
+    switch v {
+    case .int(let i): self = .exact(DecimalNumber(i))
+    case .uint(let u): self = .exact(DecimalNumber(u))
+    case .decimal(let d): self = .exact(d)
+    case .double(let d):
+      guard d.isFinite else { return nil }
+      self = .double(d)
+    default: return nil
+    }
+  }
+
+  /// The nearest double.
+  public var doubleValue: Double {
+    switch self {
+    case .exact(let d): d.doubleValue
+    case .double(let d): d
+    }
+  }
+
+  /// -1, 0 or 1 as `a` is below, equal to or above `b`: exactly when both are exact.
+  static func compare(_ a: OutputNumber, _ b: OutputNumber) -> Int {
+    if case .exact(let x) = a, case .exact(let y) = b { return DecimalNumber.compare(x, y) }
+    let x = a.doubleValue, y = b.doubleValue
+    return x < y ? -1 : (x == y ? 0 : 1)
+  }
+}
+
+/// The values of one numeric output over a run, for its min / median / p90 / max.
+///
+/// Ints and decimals stay exact: they are ordered exactly and printed exactly, padded with zeros
+/// to the most places any of them has, so money prints as money (`0.15 / 1.50 / 7.50`). Doubles
+/// print as whole numbers when they are, else with 4 places. A column that holds a double as well
+/// as exact values is ordered as doubles (its statistics cannot be exact).
+public struct NumericColumn: Sendable {
+  /// The int and decimal values, exactly, in the order they came.
+  public private(set) var exact: [DecimalNumber] = []
+  /// The double values, in the order they came.
+  public private(set) var doubles: [Double] = []
+  /// The most places of a decimal value, or `nil` before the first decimal.
+  public private(set) var scale: Int? = nil
+
+  /// An empty column.
+  public init() {}
+
+  /// The number of values.
+  public var count: Int { exact.count + doubles.count }
+
+  /// Adds an output value when it is a number; decimals decide the places.
+  mutating func append(_ v: Value) {
+    switch OutputNumber(v) {
+    case .exact(let d)?:
+      exact.append(d)
+      if case .decimal = v { scale = Swift.max(scale ?? 0, d.scale) }
+    case .double(let d)?: doubles.append(d)
+    case nil: break
+    }
+  }
+
+  /// The values at the fractions `ps` (0 is the min, 1 the max) of the sorted column: the
+  /// element at index ⌊p × (n − 1)⌋, never an interpolation, so exact values stay exact.
+  public func quantiles(_ ps: [Double]) -> [OutputNumber] {
+    let n = count
+    guard n > 0 else { return [] }
+    func index(_ p: Double) -> Int { min(n - 1, Int(p * Double(n - 1))) }
+    if doubles.isEmpty {
+      let sorted = exact.sorted()
+      return ps.map { .exact(sorted[index($0)]) }
+    }
+    if exact.isEmpty {
+      let sorted = doubles.sorted()
+      return ps.map { .double(sorted[index($0)]) }
+    }
+    let sorted = (exact.map(OutputNumber.exact) + doubles.map(OutputNumber.double)).sorted { $0.doubleValue < $1.doubleValue }
+    return ps.map { sorted[index($0)] }
+  }
+
+  /// A value as the summary prints it.
+  public func text(_ x: OutputNumber) -> String {
+    switch x {
+    case .exact(let d):
+      // Padding never rounds (the column's places are at least the value's); a value too wide to
+      // pad prints with its own places.
+      guard let places = scale, let padded = try? d.rounded(places: places) else { return d.description }
+      return padded.description
+    case .double(let d):
+      if let places = scale { return String(format: "%.\(places)f", d) }
+      return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(format: "%.4f", d)
+    }
   }
 }

@@ -20,7 +20,7 @@ public struct PolicyDiff {
     /// Table results that changed, by table id.
     public var tableChanges: [String: Int] = [:]
     /// Per numeric output: how many records changed and the sum of the changes.
-    public var outputShifts: [String: (changed: Int, total: Double, increased: Int, decreased: Int)] = [:]
+    public var outputShifts: [String: OutputShift] = [:]
     /// The first changed records: line, old and new decisions.
     public var examples: [(line: Int, old: Decision, new: Decision)] = []
 
@@ -41,7 +41,7 @@ public struct PolicyDiff {
         out.append("numeric outputs that moved:")
         for k in outputShifts.keys.sorted() {
           let s = outputShifts[k]!
-          out.append(String(format: "  %@: %d changed (%d up, %d down), mean shift %.4f", k, s.changed, s.increased, s.decreased, s.changed > 0 ? s.total / Double(s.changed) : 0))
+          out.append("  \(k): \(s.changed) changed (\(s.increased) up, \(s.decreased) down), mean shift \(s.meanText)")
         }
       }
       if !examples.isEmpty {
@@ -80,11 +80,8 @@ public struct PolicyDiff {
         guard let before = x.output(o.name) else { continue }
         if before.celEquals(o.value) { continue }
         changed = true
-        if let p = DryRun.Summary.number(before), let q = DryRun.Summary.number(o.value) {
-          var s = report.outputShifts[o.name] ?? (0, 0, 0, 0)
-          s.changed += 1; s.total += q - p
-          if q > p { s.increased += 1 } else { s.decreased += 1 }
-          report.outputShifts[o.name] = s
+        if let p = OutputNumber(before), let q = OutputNumber(o.value) {
+          report.outputShifts[o.name, default: OutputShift()].add(old: p, new: q)
         }
       }
       if changed {
@@ -93,5 +90,69 @@ public struct PolicyDiff {
       }
     }
     return report
+  }
+}
+
+/// How one numeric output moved between the two versions over the records where it changed.
+public struct OutputShift: Sendable, Equatable {
+  /// Records whose value changed.
+  public var changed = 0
+  /// Records whose value went up.
+  public var increased = 0
+  /// Records whose value went down.
+  public var decreased = 0
+  /// The sum of the changes (new − old).
+  public var total = Total.exact(.zero)
+
+  /// A sum of changes.
+  public enum Total: Sendable, Equatable {
+    /// Ints and decimals: the exact sum.
+    case exact(DecimalNumber)
+    /// Once a double is involved: the sum in doubles.
+    case double(Double)
+    /// An exact sum that needed more than 38 digits: reported, never wrapped or rounded.
+    case overflow
+  }
+
+  /// Creates an empty shift.
+  public init() {}
+
+  /// Counts one changed value.
+  mutating func add(old p: OutputNumber, new q: OutputNumber) {
+    changed += 1
+    let order = OutputNumber.compare(q, p)
+    if order > 0 { increased += 1 } else if order < 0 { decreased += 1 }
+    switch (total, p, q) {
+    case (.overflow, _, _): break
+    case (.exact(let t), .exact(let a), .exact(let b)):
+      if let change = b.subtractingExactly(a), let sum = t.addingExactly(change) {
+        total = .exact(sum)
+      } else {
+        total = .overflow
+      }
+    case (.exact(let t), _, _): total = .double(t.doubleValue + (q.doubleValue - p.doubleValue))
+    case (.double(let t), _, _): total = .double(t + (q.doubleValue - p.doubleValue))
+    }
+  }
+
+  /// The mean change as the report prints it.
+  ///
+  /// An exact total is divided by the count with decimal division (exact when the quotient fits
+  /// 38 digits, else rounded half-even to 28 significant digits: `docs/language.md`, §4) and
+  /// printed with at least 4 places, padding with zeros only: `53100.00` over 5 records is
+  /// `10620.0000`, `0.00001` over 2 is `0.000005`. A double mean prints with 4 places. An
+  /// overflowed total prints `overflow (the sum of the changes needs more than 38 digits)`.
+  public var meanText: String {
+    switch total {
+    case .overflow:
+      return "overflow (the sum of the changes needs more than 38 digits)"
+    case .double(let t):
+      return String(format: "%.4f", changed > 0 ? t / Double(changed) : 0)
+    case .exact(let t):
+      // Dividing by a count of at least 1 never outgrows the total, so it cannot overflow.
+      guard changed > 0, let mean = try? t.dividing(DecimalNumber(Int64(changed))) else { return t.description }
+      guard mean.scale < 4, let padded = try? mean.rounded(places: 4) else { return mean.description }
+      return padded.description
+    }
   }
 }

@@ -30,12 +30,13 @@ public struct PolicyTestRunner {
     public var isComplete: Bool { uncoveredChecks.isEmpty && uncoveredRows.isEmpty && uncoveredRules.isEmpty && uncoveredAlerts.isEmpty }
   }
 
-  /// Runs every test of `policy`.
-  public static func run(_ policy: CompiledPolicy) -> (results: [Result], coverage: Coverage) {
+  /// Runs every test of `policy`; when `shouldStop` turns true the run ends before the next test.
+  public static func run(_ policy: CompiledPolicy, shouldStop: () -> Bool = { false }) -> (results: [Result], coverage: Coverage) {
     var results: [Result] = []
     var failedChecks = Set<String>(), firedRules = Set<String>(), firedAlerts = Set<String>()
     var matchedRows = Set<String>()
     for t in policy.policy.tests {
+      if shouldStop() { break }
       let loc = policy.file.location(of: t.range.start)
       var r = Result(name: t.name, failures: [], location: "\(policy.file.path):\(loc.line)")
       var now: Timestamp? = nil

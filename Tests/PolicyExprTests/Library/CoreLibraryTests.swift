@@ -28,6 +28,35 @@ final class CoreLibraryTests: XCTestCase {
     ])
   }
 
+  /// Conversions from double at every edge, as cel-cpp: truncation toward zero, and a range
+  /// error for anything the target cannot hold, negative fractions into uint included.
+  func testDoubleConversionEdges() {
+    let range = { (t: String) in "error range: \(t) conversion out of range" }
+    EvaluationSupport.check([
+      EvalCase("uint(-0.25)", range("uint")), EvalCase("uint(-0.5)", range("uint")), EvalCase("uint(-1.0)", range("uint")),
+      EvalCase("uint(-0.0)", "0u"), EvalCase("uint(0.0)", "0u"), EvalCase("uint(0.999)", "0u"),
+      EvalCase("uint(18446744073709549568.0)", "18446744073709549568u"),  // the largest double below 2^64
+      EvalCase("uint(18446744073709551616.0)", range("uint")),  // 2^64
+      EvalCase("uint(0.0/0.0)", range("uint")), EvalCase("uint(1.0/0.0)", range("uint")), EvalCase("uint(-1.0/0.0)", range("uint")),
+      EvalCase("int(-0.0)", "0"), EvalCase("int(-0.5)", "0"), EvalCase("int(0.5)", "0"), EvalCase("int(-1.5)", "-1"),
+      EvalCase("int(9223372036854774784.0)", "9223372036854774784"),  // the largest double below 2^63
+      EvalCase("int(-9223372036854774784.0)", "-9223372036854774784"),
+      EvalCase("int(9223372036854775808.0)", range("int")),  // 2^63
+      EvalCase("int(-9223372036854775808.0)", range("int")),  // -2^63, as the conformance suite requires
+      EvalCase("int(0.0/0.0)", range("int")), EvalCase("int(1.0/0.0)", range("int")), EvalCase("int(-1.0/0.0)", range("int")),
+    ])
+  }
+
+  /// `string(double)` of the non-finite doubles: `inf`, `-inf`, `nan`, as cel-cpp and the Rust
+  /// cel crate print them.
+  func testStringOfNonFiniteDoubles() {
+    EvaluationSupport.check([
+      EvalCase("string(1.0 / 0.0)", "\"inf\""), EvalCase("string(-1.0 / 0.0)", "\"-inf\""),
+      EvalCase("string(0.0 / 0.0)", "\"nan\""), EvalCase("string(-0.0)", "\"-0\""),
+      EvalCase("string(double(\"Infinity\"))", "\"inf\""), EvalCase("string(1e308 * 10.0)", "\"inf\""),
+    ])
+  }
+
   func testStringBoolAndBytesConversions() {
     EvaluationSupport.check([
       EvalCase("string(true)", "\"true\""), EvalCase("string(-1)", "\"-1\""), EvalCase("string(1u)", "\"1\""),

@@ -80,9 +80,11 @@ final class MathLibraryTests: XCTestCase {
       ([.list([.double(5.4), .double(10.5), .uint(3), .double(-5.0), .double(3.5)])], .double(10.5)),
       ([.uint(5), .int(-7)], .uint(5)), ([.int(-3), .uint(3)], .uint(3)), ([.uint(.max), .uint(1)], .uint(.max)),
       ([.double(5.4), .int(10), .uint(3), .double(-5.0), .uint(.max)], .uint(.max)),
-      // Exact across types: 2^63 as a double exceeds Int64.max; 2^53 + 1 exceeds 2^53 as a double.
+      // The one order of numbers (Value.compareNumbers): an int meets a double as a double, as
+      // CEL's operators compare them, so 2^53 + 1 ties with 2^53 and the earlier one wins.
       ([.double(9.223372036854775808e18), .int(.max)], .double(9.223372036854775808e18)),
-      ([.double(9007199254740992), .int(9_007_199_254_740_993)], .int(9_007_199_254_740_993)),
+      ([.double(9007199254740992), .int(9_007_199_254_740_993)], .double(9007199254740992)),
+      ([.int(9_007_199_254_740_993), .double(9007199254740992)], .int(9_007_199_254_740_993)),
       // Decimals.
       ([dec("2.50"), .int(2)], dec("2.50")), ([dec("1.50"), .int(1), .double(2.0)], .double(2.0)),
       ([dec("0.1"), .double(0.1)], dec("0.1")), ([.double(0.1), dec("0.10")], .double(0.1)),

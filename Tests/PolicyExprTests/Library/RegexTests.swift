@@ -95,8 +95,12 @@ final class RegexPlanningTests: XCTestCase {
     let overloads = try XCTUnwrap(RegexLibrary.functions.first?.overloads)
     for o in overloads {
       XCTAssertNotNil(o.specializer?([nil, .string("^a+$")]), o.id)
-      XCTAssertNil(o.specializer?([nil, .string("(")]), "an invalid pattern is left to fail at evaluation")
+      XCTAssertNil(o.specializer?([nil, .string("(")]), "an invalid pattern is not specialized (its validator reports it)")
       XCTAssertNil(o.specializer?([nil, nil]), "a variable pattern cannot be compiled ahead")
+      XCTAssertEqual(o.validator?([nil, .string("(")])?.code, .regexInvalid, o.id)
+      XCTAssertEqual(o.validator?([nil, .string("(")])?.argument, 1, o.id)
+      XCTAssertNil(o.validator?([nil, .string("^a+$")]) ?? nil, o.id)
+      XCTAssertNil(o.validator?([nil, nil]) ?? nil, o.id)
     }
     var env = Environment()
     env.declare("s", .string)

@@ -1,3 +1,4 @@
+import PolicySource
 import XCTest
 @testable import PolicyExpr
 
@@ -134,6 +135,65 @@ final class DecimalEvaluationTests: XCTestCase {
                types: ["d": .decimal, "rate": .double]),
       EvalCase("d * decimal(rate)", "0.500m", bindings: ["d": EvaluationSupport.dec("1.00"), "rate": .double(0.5)],
                types: ["d": .decimal, "rate": .double]),
+    ])
+  }
+
+  /// Every documented spelling of a literal works beside a decimal: `.5`, a sign with or without
+  /// a space, a parenthesized negation (even nested), in calls, conditionals and lists.
+  func testLiteralFormsInADecimalContext() {
+    EvaluationSupport.check([
+      EvalCase("amount * .5", "125000.0m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * -.5", "-125000.0m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * - 0.5", "-125000.0m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * -(0.5)", "-125000.0m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * -(-(0.5))", "125000.0m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * -(- 0.25)", "62500.00m", bindings: amount, types: decimalAmount),
+      EvalCase("amount + -(0.01)", "249999.99m", bindings: amount, types: decimalAmount),
+      EvalCase("false ? amount : -(0.50)", "-0.50m", bindings: amount, types: decimalAmount),
+      EvalCase("[amount, -(0.25), .5]", "[250000m, -0.25m, 0.5m]", bindings: amount, types: decimalAmount),
+      EvalCase("amount * 1.50e-2", "3750.0000m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * 1.5e1", "3750000m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * 000.10", "25000.00m", bindings: amount, types: decimalAmount),
+    ])
+  }
+
+  /// A literal beside a decimal has at most 38 significant digits, trailing zeros included: one
+  /// more is a located compile error, never a silently shortened value.
+  func testThirtyEightDigitLiteralLimit() {
+    let one = ["one": EvaluationSupport.dec("1")], oneType: [String: CELType] = ["one": .decimal]
+    let zeros37 = String(repeating: "0", count: 37)
+    let message = "needs 39 digits as a decimal; a decimal holds at most 38 significant digits (trailing zeros count: they carry the places)"
+    EvaluationSupport.check([
+      EvalCase("one * 1.\(zeros37)", "1.\(zeros37)m", bindings: one, types: oneType),
+      EvalCase("one * 1.\(zeros37)0", "compile: number literal '1.\(zeros37)0' \(message)", bindings: one, types: oneType),
+      EvalCase("one * 1.\(zeros37)1", "compile: number literal '1.\(zeros37)1' \(message)", bindings: one, types: oneType),
+      EvalCase("one * -(1.\(zeros37)0)", "compile: number literal '1.\(zeros37)0' \(message)", bindings: one, types: oneType),
+      EvalCase("one * - 1.\(zeros37)0", "compile: number literal '-1.\(zeros37)0' \(message)", bindings: one, types: oneType),
+      EvalCase("one * 0.12345678901234567890123456789012345678", "0.12345678901234567890123456789012345678m",
+               bindings: one, types: oneType),
+      EvalCase("one * 000000000000.12345678901234567890123456789012345678", "0.12345678901234567890123456789012345678m",
+               bindings: one, types: oneType),
+      EvalCase("one * 1e37", "1\(zeros37)m", bindings: one, types: oneType),
+      EvalCase("one * 1e38", "compile: number literal '1e38' \(message)", bindings: one, types: oneType),
+      EvalCase("one * 1e-39", "compile: number literal '1e-39' has 39 decimal places; a decimal holds at most 38",
+               bindings: one, types: oneType),
+    ])
+    // The error points at the literal.
+    var env = Environment()
+    env.declare("one", .decimal)
+    let (program, diagnostics) = Compiler(environment: env).compile("one * -(1.\(zeros37)0)")
+    XCTAssertNil(program)
+    XCTAssertEqual(diagnostics.map(\.range), [SourceRange(start: 8, end: 8 + 40)])
+  }
+
+  /// The division rule of docs/language.md §4 at its edges, end to end.
+  func testDivisionRuleAtItsEdges() {
+    EvaluationSupport.check([
+      EvalCase("decimal(\"9999999999999999999999999999.9999999999\") / 6", "1666666666666666666666666667m"),
+      EvalCase("decimal(\"1.0000000000000000000000000001\") / 2", "0.50000000000000000000000000005m"),
+      EvalCase("decimal(\"1.0000000000000000000000000000000000001\") / 2", "0.50000000000000000000000000000000000005m"),
+      EvalCase("decimal(\"1\") / 1099511627776", "0.00000000000090949470177292823791503906m"),
+      EvalCase("decimal(\"10.00\") / 4", "2.50m"),
     ])
   }
 }

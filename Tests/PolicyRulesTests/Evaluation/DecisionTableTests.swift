@@ -258,4 +258,17 @@ final class DecisionTableTests: XCTestCase {
       """)) else { return }
     XCTAssertEqual(results(p, [#""abc""#, "5"]), ["error: table 't' row 1, column 1: cannot compare \"abc\" with 10", "A"])
   }
+
+  /// `collect_max` and `collect_min` order outputs with the language's ordering: a NaN output, which
+  /// cannot be ordered, fails the table instead of being skipped or kept.
+  func testCollectMaxOfUnorderableOutputsIsAnError() {
+    guard let p = PolicyFixtures.compile(Self.policy(type: "int", body: """
+      hit: collect_max
+      outputs: [{name: v, type: double}]
+      rows:
+        - ["-", =double("NaN")]
+        - ["> 1", 1.5]
+      """)) else { return }
+    XCTAssertEqual(results(p, ["0", "2"]), ["nan", "error: table 't' cannot order its outputs 1.5 and nan for collect_max"])
+  }
 }

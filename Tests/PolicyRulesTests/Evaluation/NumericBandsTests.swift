@@ -33,12 +33,12 @@ final class NumericBandsTests: XCTestCase {
     let p = try XCTUnwrap(policy, DiagnosticRenderer().render(diagnostics))
     let table = try XCTUnwrap(p.tables.first)
     let bands = try XCTUnwrap(table.bands, "every cell of this table is a band over doubles")
-    let a = Activation(variableCount: p.environment.variables.count, localCount: 0)
+    let a = p.makeActivation()
     let probes: [Double] = [-2, -1, -0.5, -0.0, 0, 0.01, 0.019999999, 0.02, 0.020000001, 0.049999, 0.05, 0.050001,
                             0.5, 0.9999, 1, 1.5, 2, 2.0000001, 1e300, -1e300, .infinity, -.infinity]
     for (i, cell) in table.cells.enumerated() {
       for x in probes {
-        let general = try cell.general.matches(.double(x), a, cellSlot: table.cellSlot)
+        let general = try cell.general.matches(.double(x), a, table: table)
         XCTAssertEqual(bands.accepts(i, x), general, "cell \(i) at \(x)")
       }
     }

@@ -8,12 +8,13 @@ import XCTest
 
 /// `forest.*` calls bound to a policy's `models:`, against the committed small merchant-risk model.
 final class ForestLibraryTests: XCTestCase {
-  /// The committed model, relative to the in-memory policy file (which sits in `policies/`).
-  static let modelPath = "../examples/models/merchant-risk-small.json"
+  /// The committed model, relative to the in-memory policy file (which sits at the repository's root,
+  /// so the model is inside its folder: `../` out of a policy's folder is refused).
+  static let modelPath = "examples/models/merchant-risk-small.json"
   static let features = ["transaction_amount", "transaction_count", "avg_rating", "inventory_turnover", "monthly_growth"]
 
-  /// The policy's path: inside `policies/`, so relative model paths resolve into the repository.
-  static var policyPath: String { PolicyFixtures.repositoryRoot.appendingPathComponent("policies/forest-test.yaml").path }
+  /// The policy's path: at the repository's root, so relative model paths resolve into the repository.
+  static var policyPath: String { PolicyFixtures.repositoryRoot.appendingPathComponent("forest-test.yaml").path }
 
   /// Loads `yaml` as if it were `policies/forest-test.yaml`.
   static func load(_ yaml: String, path: String = policyPath) -> (CompiledPolicy?, [Diagnostic]) {
@@ -127,8 +128,8 @@ final class ForestLibraryTests: XCTestCase {
     XCTAssertEqual(decision.errors.map(\.message), ["forest.value needs a regressor; use forest.probability for a classifier"])
   }
 
-  /// A fixture model of the PolicyForest tests (same five features), relative to `policies/`.
-  static func fixture(_ name: String) -> String { "../Tests/PolicyForestTests/Fixtures/\(name)/model.json" }
+  /// A fixture model of the PolicyForest tests (same five features), relative to the repository's root.
+  static func fixture(_ name: String) -> String { "Tests/PolicyForestTests/Fixtures/\(name)/model.json" }
 
   func testThreeClassesAndARegressor() throws {
     let yaml = Self.policy(outputs: """
@@ -270,12 +271,12 @@ final class ForestLibraryTests: XCTestCase {
     let yaml = Self.policy(outputs: """
         p: >-
           forest.probability("small", \(Self.allFeatures))
-      """, models: "small: ../examples/models/no-such-model.json")
+      """, models: "small: examples/models/no-such-model.json")
     XCTAssertNil(Self.load(yaml).0)
     XCTAssertEqual(Self.rendered(yaml), """
-      forest-test.yaml:5:10: error[policy_file_error]: model 'small' cannot be loaded: cannot read model file: No such file or directory [model_unreadable]
-         |   small: ../examples/models/no-such-model.json
-         |          ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+      forest-test.yaml:5:10: error[policy_file_unreadable]: cannot read 'examples/models/no-such-model.json': no such file
+         |   small: examples/models/no-such-model.json
+         |          ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
       """)
   }
 

@@ -168,7 +168,7 @@ final class GeoLibraryTests: XCTestCase {
     let (policy, diagnostics) = PolicyLoader.load(SourceFile(path: "/nonexistent-dir/geo-test.yaml", text: yaml))
     XCTAssertNil(policy)
     XCTAssertEqual(DiagnosticRenderer().render(diagnostics), """
-      /nonexistent-dir/geo-test.yaml:3:20: error[policy_file_error]: cannot read 'no-such.geojson': no such file
+      /nonexistent-dir/geo-test.yaml:3:20: error[policy_file_unreadable]: cannot read 'no-such.geojson': no such file
          |   depot: {geojson: no-such.geojson}
          |                    ^~~~~~~~~~~~~~~
       """)

@@ -166,10 +166,11 @@ final class PolicyLoaderRobustnessTests: XCTestCase {
     let (policy, diagnostics) = PolicyLoader.load(path: "/nonexistent/policy.yaml")
     XCTAssertNil(policy)
     XCTAssertEqual(DiagnosticRenderer().render(diagnostics), """
-      /nonexistent/policy.yaml:1:1: error[policy_file_error]: cannot read '/nonexistent/policy.yaml'
+      /nonexistent/policy.yaml:1:1: error[policy_file_unreadable]: cannot read '/nonexistent/policy.yaml': no such file
          | 
          | ^
       """)
     XCTAssertEqual(PolicyLoader.policyFiles(at: "/nonexistent/x.yaml"), ["/nonexistent/x.yaml"])
+    XCTAssertEqual(PolicyFolder("/nonexistent/x.yaml").files(), .failure(.missing("/nonexistent/x.yaml")))
   }
 }

@@ -358,7 +358,7 @@ final class CLITests: XCTestCase {
     XCTAssertTrue(command.stderr.hasPrefix("usage: proviso <command> [options]"), command.stderr)
     let option = try proviso("check", "--nope", "x.yaml")
     XCTAssertEqual(option.status, 64)
-    XCTAssertTrue(option.stderr.hasPrefix("proviso check: unknown option '--nope'; known: --format, --strict\n"), option.stderr)
+    XCTAssertTrue(option.stderr.hasPrefix("proviso check: unknown option '--nope'; known: --allow-path, --format, --strict\n"), option.stderr)
     let missing = try proviso("run", "limits.yaml")
     XCTAssertEqual(missing.status, 64)
     XCTAssertTrue(missing.stderr.hasPrefix("proviso run: run needs one policy and --input FILE"), missing.stderr)

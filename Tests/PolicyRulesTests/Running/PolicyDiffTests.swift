@@ -58,7 +58,7 @@ final class PolicyDiffTests: XCTestCase {
     XCTAssertEqual(shift?.increased, 5)
     XCTAssertEqual(shift?.decreased, 0)
     // 5000 + 8100 + 12000 + 10000 + 18000 (200000.00 * 0.9 * 0.9 - 200000.00 * 0.8 * 0.9)
-    XCTAssertEqual(shift?.total ?? 0, 53_100, accuracy: 0.001)
+    XCTAssertEqual(shift?.total, .exact(DecimalNumber(parsing: "53100.00")!))
     XCTAssertEqual(report.examples.map(\.line), [1])
     let text = report.render()
     PolicyFixtures.dump("diff", text)
