@@ -1,3 +1,5 @@
+import Foundation
+
 /// The model of one randomly generated policy: a tiny expression AST and the policy's parts, with
 /// the rendering of both as the policy's YAML text. The differential test renders the same model a
 /// second time with every named value inlined (``Inliner``).

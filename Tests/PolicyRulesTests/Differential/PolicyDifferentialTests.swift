@@ -209,14 +209,17 @@ struct Run {
   /// Why a decision disagrees: the first named value (in rank order) that, computed first at the
   /// top level, makes the decision agree; or every value at once; or none.
   func cause(_ policy: GeneratedPolicy, _ document: String, _ expected: Observed) -> String {
-    for n in policy.named where warmedAgrees(policy.warmed { $0.name == n.name }, policy, document, expected) {
+    for n in policy.named where warmedAgrees(policy.warmed { $0.name == n.name }, policy, document, expected).agrees {
       switch n.kind {
       case .let: return "a let first computed inside an expression"
       case .table: return "a table first computed inside an expression"
       case .output: return "an output first computed inside an expression"
       }
     }
-    if warmedAgrees(policy.warmed(), policy, document, expected) { return "several values first computed inside expressions" }
+    let all = warmedAgrees(policy.warmed(), policy, document, expected)
+    if all.agrees { return "several values first computed inside expressions" }
+    // A value that fails is not stored: it is computed again at each use, wherever that is.
+    if all.warmErrors { return "a failing value computed again inside an expression, or another defect" }
     return Self.otherCause
   }
 
@@ -225,15 +228,15 @@ struct Run {
 
   /// Whether the decision agrees with the reference once every named value is computed first, at
   /// the top level (``GeneratedPolicy/warmed()``): tells the lazy-evaluation defects from others.
-  func warmedAgrees(_ warm: GeneratedPolicy, _ policy: GeneratedPolicy, _ document: String, _ expected: Observed) -> Bool {
+  func warmedAgrees(_ warm: GeneratedPolicy, _ policy: GeneratedPolicy, _ document: String, _ expected: Observed) -> (agrees: Bool, warmErrors: Bool) {
     let (loaded, diagnostics) = PolicyLoader.load(SourceFile(path: "policy.yaml", text: warm.yaml))
-    guard let compiled = loaded, !diagnostics.hasErrors, case .success(let input) = compiled.decodeInput(Array(document.utf8)) else { return false }
+    guard let compiled = loaded, !diagnostics.hasErrors, case .success(let input) = compiled.decodeInput(Array(document.utf8)) else { return (false, false) }
     var actual = Observed(compiled.decide(input), checks: policy.checks.map(\.id))
     let warmErrors = actual.errors.filter { $0.hasPrefix("check warm-") }
     actual.errors.removeAll { $0.hasPrefix("check warm-") }
     var expected = expected
     if !warmErrors.isEmpty { expected.outcome = actual.outcome }
-    return actual == expected
+    return (actual == expected, !warmErrors.isEmpty)
   }
 
   /// Keeps the report of a case: the first `maxReports`, and those with `always`.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A seeded generator of random well-typed policies for the differential test.
 ///
 /// The policies exercise what lazy evaluation must get right: lets that use inputs, earlier and
@@ -72,7 +70,6 @@ struct PolicyGenerator {
     policy.letOrder = indices.filter { policy.named[$0].kind == .let }.shuffled(using: &rng)
     policy.tableOrder = indices.filter { policy.named[$0].kind == .table }.shuffled(using: &rng)
     policy.outputOrder = indices.filter { policy.named[$0].kind == .output }.shuffled(using: &rng)
-    keepCellReferencesLoadable()
 
     let all = Options(rank: policy.named.count)
     for k in 0..<pick([0, 1, 1, 1, 2, 2, 3]) {
@@ -315,55 +312,6 @@ struct PolicyGenerator {
   static let inlineBudget = 200
   /// Tables inline to longer text (a binding per column, a test per cell).
   static let tableInlineBudget = 600
-
-  static let cellDependencies = ProcessInfo.processInfo.environment["PROVISO_DIFF_CELL_DEPS"] != nil
-
-  /// The order the policy compiler declares named values in (`PolicyCompiler.orderNamedValues`):
-  /// lets, tables, outputs as written, each after the values it uses, as far as it sees them.
-  /// It does not see the names used in `?` and `=expr` cells (whose text is not plain CEL).
-  func compileOrder() -> [String] {
-    let items = (policy.letOrder + policy.tableOrder + policy.outputOrder).map { policy.named[$0] }
-    let index = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.name, $0) })
-    var done = Set<Int>(), order: [String] = []
-    func visit(_ i: Int) {
-      guard done.insert(i).inserted else { return }
-      var names = Set<String>()
-      if let e = items[i].expression { e.references(into: &names) }
-      for c in items[i].table?.columns ?? [] { c.references(into: &names) }
-      for d in names.compactMap({ index[$0] }).sorted() { visit(d) }
-      order.append(items[i].name)
-    }
-    for i in items.indices { visit(i) }
-    return order
-  }
-
-  /// Replaces, in table cells, each named value the compiler declares after the table by a
-  /// literal: such a policy does not load today (the order misses cell names). With
-  /// PROVISO_DIFF_CELL_DEPS set, cells keep them and those policies are reported as not loading.
-  mutating func keepCellReferencesLoadable() {
-    guard !Self.cellDependencies else { return }
-    let order = compileOrder()
-    let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-    for k in policy.named.indices {
-      guard var t = policy.named[k].table, let p = position[t.variable] else { continue }
-      let named = policy.named
-      func keep(_ e: GExpr) -> GExpr {
-        e.replacingReferences { n in
-          if let q = position[n], q < p { return .ref(n) }
-          switch named.first(where: { $0.name == n })?.type {
-          case .bool?: return .bool(true)
-          case .ints?: return .list([.int(1), .int(2)])
-          default: return .int(1)
-          }
-        }
-      }
-      for r in t.rows.indices {
-        t.rows[r].cells = t.rows[r].cells.map { if case .expression(let e) = $0 { .expression(keep(e)) } else { $0 } }
-        if case .expression(let e) = t.rows[r].output { t.rows[r].output = .expression(keep(e)) }
-      }
-      policy.named[k].table = t
-    }
-  }
 
   /// Row `r` of disjoint bands split at `bounds` (rows past the bands match nothing).
   func band(_ r: Int, _ bounds: [Int64]) -> GCell {

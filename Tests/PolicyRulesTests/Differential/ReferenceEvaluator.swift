@@ -185,9 +185,11 @@ final class ReferenceEvaluator {
     limits.maxExpressionBytes = 1 << 20
     limits.maxExpressionNesting = 512
     limits.maxEvaluationCost = 100_000_000
+    limits.maxEvaluationMemory = 1 << 32
     var env = Environment(limits: limits)
     for r in policy.records { env.declare(r.name, compiled.environment.type(of: r.name) ?? .dyn) }
-    compiler = Compiler(environment: env)
+    // The general plan only: the engine's fused fast paths are not the reference's.
+    compiler = Compiler(environment: env, fuse: false)
   }
 
   enum Failure: Error { case evaluation(String), compilation }
