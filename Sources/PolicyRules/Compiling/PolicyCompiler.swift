@@ -175,6 +175,7 @@ public struct PolicyCompiler {
       alerts.append(CompiledAlert(id: a.id, severity: a.severity, when: when, message: compileTemplate(a.message, what: "message of alert '\(a.id)'"),
                                   operands: operands(of: when)))
     }
+    validateTests(outputs: outputs)
     guard !diagnostics.hasErrors else { return (nil, diagnostics) }
     var version = sourceHash
     if !modelHashes.isEmpty {

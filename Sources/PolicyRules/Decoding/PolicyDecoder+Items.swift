@@ -112,10 +112,13 @@ extension PolicyDecoder {
     else { return nil }
     var t = Policy.TestCase(name: name, now: f["now"]?.scalar?.value, input: input, expectDecision: nil, expectFailed: nil,
                             expectOutputs: [], expectAlerts: nil, range: nameNode.range)
+    for key in ["decision", "failed", "reasons", "alerts", "outputs"] { if let n = e[key] { t.expectNodes[key == "reasons" ? "failed" : key] = n } }
     if let d = e["decision"] {
       let v = d.scalar?.value ?? ""
-      if ["approved", "declined", "error"].contains(v) { t.expectDecision = v } else {
-        error(.policyInvalidValue, "expected decision '\(v)' must be approved, declined or error", d.range)
+      let outcomes = ["approved", "declined", "error"]
+      if outcomes.contains(v) { t.expectDecision = v } else {
+        error(.policyInvalidValue, "expected decision '\(v)' must be approved, declined or error", d.range,
+              hint: closestName(v, among: outcomes).map { "did you mean '\($0)'?" })
       }
     }
     if let fl = e["failed"] ?? e["reasons"] { t.expectFailed = stringList(fl, what: "failed check ids") }

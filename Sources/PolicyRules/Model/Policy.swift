@@ -190,6 +190,9 @@ public struct Policy: Sendable {
     public var expectAlerts: [String]?
     /// Where it is declared in the policy file.
     public var range: SourceRange
+    /// The YAML nodes of the `expect:` entries by key (`decision`, `failed`, `alerts`,
+    /// `outputs`), to check them when the policy loads and locate a failing expectation.
+    public var expectNodes: [String: YAMLNode] = [:]
   }
 }
 

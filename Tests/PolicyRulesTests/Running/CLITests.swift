@@ -183,7 +183,7 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(outcome.status, 1)
     XCTAssertEqual(outcome.stdout, """
       FAIL limits / fifty is approved  (limits.yaml:11)
-           decision: expected approved, got declined; reasons: max-amount
+           limits.yaml:13:24: decision: expected approved, got declined; reasons: max-amount
       PASS limits / five is approved
       coverage limits: every check, row, rule and alert reached
       1 passed, 1 failed
