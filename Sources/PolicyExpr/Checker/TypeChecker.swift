@@ -139,10 +139,17 @@ public struct TypeChecker {
       references[id] = .unbound(lookup)
       return .dyn
     }
-    let candidates = env.variables.map(\.name) + scopes.map(\.name)
+    let candidates = (env.variables.map(\.name) + scopes.map(\.name)).filter(Self.isSuggestible)
     let hint = closestName(lookup, among: candidates).map { "did you mean '\($0)'?" }
     error(id, "undeclared reference to '\(lookup)'", hint: hint)
     return .error
+  }
+
+  /// Whether a declared name may be offered as "did you mean": a name the author wrote, not a
+  /// hidden one of the policy compiler (a table cell's `_`, `?table#slot`).
+  public static func isSuggestible(_ name: String) -> Bool {
+    guard name != "_", let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+    return name.unicodeScalars.allSatisfy { $0 == "_" || $0 == "." || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
   }
 
   /// Type names usable as values (`type(x) == int`).

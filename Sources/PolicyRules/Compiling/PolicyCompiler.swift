@@ -33,6 +33,14 @@ public struct PolicyCompiler {
     let (program, ds) = Compiler(environment: env).compile(source.text)
     diagnostics += ds.map { $0.located(in: policy.file, mapping: source.mapping) }
     guard let program else { return nil }
+    // A name whose own definition failed to check has the type `error`: that mistake is already
+    // reported where it was made, so the expression using it adds no second error.
+    if program.resultType == .error {
+      if !diagnostics.hasErrors {
+        error(.policyExpressionType, "\(what) cannot be checked", source.mapping.fileRange(SourceRange(start: 0, end: Int32(source.text.utf8.count))))
+      }
+      return nil
+    }
     let compiled = CompiledExpression(program: program, source: source, window: assignWindow(program))
     if source.text.contains("forest.") { validateModelCalls(compiled, models: models) }
     if let expected, !Self.accepts(expected, program.resultType) {
@@ -79,7 +87,9 @@ public struct PolicyCompiler {
   /// The input schema as record types.
   static func objectType(_ name: String, _ fields: [Policy.Field]) -> ObjectType {
     ObjectType(name: name, fields: fields.map { f in
-      ObjectType.Field(name: f.name, type: celType(f.type, path: "\(name).\(f.name)"), optional: f.optional, allowed: allowed(f.type))
+      // Records are named by their path from the input, as the policy writes them (`receipt.debtor`).
+      ObjectType.Field(name: f.name, type: celType(f.type, path: name == "input" ? f.name : "\(name).\(f.name)"), optional: f.optional,
+                       allowed: allowed(f.type))
     })
   }
 
@@ -146,9 +156,11 @@ public struct PolicyCompiler {
 
     var checks: [CompiledCheck] = []
     for c in policy.checks {
-      guard let require = compile(c.require, expecting: .bool, what: "require of check '\(c.id)'") else { continue }
+      // Each part is checked even when another fails: one error per mistake, every mistake reported.
+      let require = compile(c.require, expecting: .bool, what: "require of check '\(c.id)'")
       let when = c.when.flatMap { compile($0, expecting: .bool, what: "when of check '\(c.id)'") }
       let reason = compileTemplate(c.reason, what: "reason of check '\(c.id)'")
+      guard let require else { continue }
       checks.append(CompiledCheck(id: c.id, require: require, when: when, reason: reason, operands: operands(of: require)))
     }
     var rules: [CompiledRule] = []
