@@ -150,7 +150,7 @@ public struct PolicyCompiler {
       case .output(let n):
         guard let e = compile(n.expression, what: "output '\(n.name)'") else { env.declare(n.name, .error); continue }
         let slot = env.declare(n.name, e.program.resultType)
-        outputs.append(CompiledOutput(n.name, slot, e))
+        outputs.append(CompiledOutput(n.name, slot, e, operands: names(in: e)))
       }
     }
 
@@ -241,6 +241,48 @@ public struct PolicyCompiler {
       case .literal: break
       default:
         out.append(Operand(text: text(x), program: compiler.plan(checked, node: x, localCount: e.program.localCount), window: e.window))
+      }
+    }
+    walk(checked.parsed.root)
+    return out
+  }
+
+  /// The names an output reads, outermost first and each once (`receivable.amount`,
+  /// `advance_rate`), for the explained trace; comprehension variables are left out.
+  func names(in e: CompiledExpression) -> [Operand] {
+    var out: [Operand] = []
+    var seen = Set<String>()
+    let compiler = Compiler(environment: env)
+    let checked = e.program.checked
+    let bytes = Array(e.text.utf8)
+    func text(_ x: Expr) -> String {
+      let r = checked.parsed.range(of: x.id)
+      let lo = max(0, min(Int(r.start), bytes.count)), hi = max(lo, min(Int(r.end), bytes.count))
+      return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+    func root(_ x: Expr) -> Expr? {
+      switch x.kind {
+      case .ident: return x
+      case .select(let operand, _, false): return root(operand)
+      default: return nil
+      }
+    }
+    func walk(_ x: Expr) {
+      guard out.count < 16 else { return }
+      if let r = root(x), case .variable? = checked.references[r.id] ?? checked.references[x.id] {
+        let t = text(x)
+        if seen.insert(t).inserted {
+          out.append(Operand(text: t, program: compiler.plan(checked, node: x, localCount: e.program.localCount), window: e.window))
+        }
+        return
+      }
+      switch x.kind {
+      case .select(let operand, _, _): walk(operand)
+      case .call(_, let target, let args): if let target { walk(target) }; args.forEach(walk)
+      case .list(let xs): xs.forEach(walk)
+      case .map(let entries): for entry in entries { walk(entry.key); walk(entry.value) }
+      case .comprehension(let c): walk(c.iterRange); walk(c.accuInit); walk(c.loopStep); walk(c.result)
+      case .literal, .ident: break
       }
     }
     walk(checked.parsed.root)

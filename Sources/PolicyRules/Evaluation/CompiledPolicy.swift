@@ -41,7 +41,11 @@ final class CompiledOutput: Sendable {
   let name: String
   let slot: Int
   let expression: CompiledExpression
-  init(_ name: String, _ slot: Int, _ expression: CompiledExpression) { self.name = name; self.slot = slot; self.expression = expression }
+  /// The names the expression reads, for the explained trace.
+  let operands: [Operand]
+  init(_ name: String, _ slot: Int, _ expression: CompiledExpression, operands: [Operand] = []) {
+    self.name = name; self.slot = slot; self.expression = expression; self.operands = operands
+  }
 }
 
 /// A message with `${expr}` placeholders, compiled.

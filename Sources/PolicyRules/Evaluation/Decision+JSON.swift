@@ -154,12 +154,17 @@ extension Decision {
         lines.append("    check \(c.id): \(c.status)\(vals.isEmpty ? "" : "  [\(vals)]")")
       }
       for t in trace.tables {
-        lines.append("    table \(t.id): rows \(t.matchedRows.map(String.init).joined(separator: ", ")) (lines \(t.lines.map(String.init).joined(separator: ", "))) -> \(t.result)")
+        let vals = t.inputs.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
+        lines.append("    table \(t.id): rows \(t.matchedRows.map(String.init).joined(separator: ", ")) (lines \(t.lines.map(String.init).joined(separator: ", ")))\(vals.isEmpty ? "" : "  [\(vals)]") -> \(t.result)")
       }
       for r in trace.rules { lines.append("    rule \(r.id): \(r.fired ? "fired" : "not fired")\(r.changes.isEmpty ? "" : " " + r.changes.map { "\($0.output) := \($0.value)" }.joined(separator: ", "))") }
       for a in trace.alerts {
         let vals = a.values.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
         lines.append("    alert \(a.id): \(a.fired ? "fired" : "quiet")\(vals.isEmpty ? "" : "  [\(vals)]")")
+      }
+      for o in trace.outputs {
+        let vals = o.values.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
+        lines.append("    output \(o.name) = \(o.value)\(vals.isEmpty ? "" : "  [\(vals)]")")
       }
     }
     return lines.joined(separator: "\n")

@@ -274,10 +274,12 @@ final class CompiledPolicyDecideTests: XCTestCase {
         trace:
           check limit: passed  [app.amount = 800.00, max_amount = 1000.00, app.months = 6]
           check grade: skipped  [app.grade = A]
-          table rate: rows 1, 2 (lines 12, 13) -> [1.5, 0.5]
+          table rate: rows 1, 2 (lines 12, 13)  [app.months = 6, app.grade = A] -> [1.5, 0.5]
           rule halve: fired total := 800.00
           rule never: not fired
           alert long: fired  [app.months = 6]
+          output rates = [1.5, 0.5]  [rate = [1.5, 0.5]]
+          output total = 800.00  [app.amount = 800.00]
       """)
     let json = d.jsonString()
     PolicyFixtures.dump("decide-trace-json", json)
