@@ -150,7 +150,7 @@ public struct PolicyCompiler {
       case .output(let n):
         guard let e = compile(n.expression, what: "output '\(n.name)'") else { env.declare(n.name, .error); continue }
         let slot = env.declare(n.name, e.program.resultType)
-        outputs.append(CompiledOutput(n.name, slot, e, operands: names(in: e)))
+        outputs.append(CompiledOutput(n.name, slot, e, operands: names(in: e), approvedOnly: n.approvedOnly))
       }
     }
 

@@ -203,6 +203,39 @@ extension PolicyDecoder {
     return (value, type)
   }
 
+  // MARK: Outputs
+
+  /// Outputs: `name: expression`, or `name: {value: expression, when: approved}` for a value
+  /// that belongs to approved decisions only (an advance, a fee).
+  mutating func outputs(_ node: YAMLNode) -> [Policy.Named] {
+    guard let pairs = node.mapping else {
+      error(.policyInvalidValue, "outputs must be a mapping of names to expressions", node.range)
+      return []
+    }
+    var out: [Policy.Named] = []
+    for pair in pairs {
+      guard let name = variableName(pair.key, what: "name in outputs") else { continue }
+      guard pair.value.mapping != nil else {
+        if let e = expression(pair.value, what: "outputs.\(name)") { out.append(Policy.Named(name: name, expression: e, range: pair.key.range)) }
+        continue
+      }
+      guard let f = keys(pair.value, ["value", "when", "description"], required: ["value"], context: "output '\(name)'"),
+        let valueNode = f["value"], let e = expression(valueNode, what: "outputs.\(name)")
+      else { continue }
+      var named = Policy.Named(name: name, expression: e, range: pair.key.range)
+      if let w = f["when"] {
+        guard w.scalar?.value == "approved" else {
+          error(.policyInvalidValue, "when of output '\(name)' must be 'approved'", w.range,
+                hint: "an output with when: approved is computed and reported only for approved decisions; leave when out for every decision")
+          continue
+        }
+        named.approvedOnly = true
+      }
+      out.append(named)
+    }
+    return out
+  }
+
   // MARK: Named expressions, files, regions
 
   mutating func namedExpressions(_ node: YAMLNode, context: String) -> [Policy.Named] {

@@ -52,7 +52,7 @@ public struct PolicyDecoder {
     if let n = fields["tables"] { p.tables = list(n, context: "tables") { $0.table($1) } }
     if let n = fields["rules"] { p.rules = list(n, context: "rules") { $0.rule($1) } }
     if let n = fields["alerts"] { p.alerts = list(n, context: "alerts") { $0.alert($1) } }
-    if let n = fields["outputs"] { p.outputs = namedExpressions(n, context: "outputs") }
+    if let n = fields["outputs"] { p.outputs = outputs(n) }
     if let n = fields["tests"] { p.tests = list(n, context: "tests") { $0.testCase($1) } }
     if let n = fields["limits"] { p.limits = evaluationLimits(n) }
     uniqueIDs(p)

@@ -51,6 +51,8 @@ extension CompiledPolicy {
 
     var outputFailed = false
     for o in outputs {
+      // An output for approved decisions only is not computed once a check has declined.
+      if o.approvedOnly && !d.reasons.isEmpty { continue }
       do { _ = try a.variable(o.slot) } catch {
         outputFailed = true
         d.errors.append(failure("output \(o.name)", error, o.expression))
@@ -102,12 +104,16 @@ extension CompiledPolicy {
     } else if checkErrors || outputFailed {
       d.outcome = .error
     }
+    if d.outcome != .approved, outputs.contains(where: \.approvedOnly) {
+      let dropped = Set(outputs.filter(\.approvedOnly).map(\.name))
+      d.outputs.removeAll { dropped.contains($0.name) }
+    }
     if trace != nil {
       for (slot, _) in lets.sorted(by: { $0.key < $1.key }) {
         if let v = a.value(slot) { trace!.lets.append((environment.variables[slot].name, .value(v))) }
       }
       trace!.models = modelHashes.map { (id: $0.0, hash: $0.1) }
-      for o in outputs {
+      for o in outputs where !(o.approvedOnly && d.outcome != .approved) {
         let value: TraceValue = a.value(o.slot).map { .value($0) } ?? .error("not computed")
         trace!.outputs.append(.init(name: o.name, value: value, values: operandValues(o.operands, a)))
       }

@@ -43,8 +43,10 @@ final class CompiledOutput: Sendable {
   let expression: CompiledExpression
   /// The names the expression reads, for the explained trace.
   let operands: [Operand]
-  init(_ name: String, _ slot: Int, _ expression: CompiledExpression, operands: [Operand] = []) {
-    self.name = name; self.slot = slot; self.expression = expression; self.operands = operands
+  /// Whether the output belongs to approved decisions only (`when: approved`).
+  let approvedOnly: Bool
+  init(_ name: String, _ slot: Int, _ expression: CompiledExpression, operands: [Operand] = [], approvedOnly: Bool = false) {
+    self.name = name; self.slot = slot; self.expression = expression; self.operands = operands; self.approvedOnly = approvedOnly
   }
 }
 

@@ -98,6 +98,9 @@ public struct Policy: Sendable {
     public var expression: ExpressionSource
     /// Where it is declared in the policy file.
     public var range: SourceRange
+    /// For an output written `{value: ..., when: approved}`: computed and reported only when the
+    /// decision is approved.
+    public var approvedOnly: Bool = false
   }
 
   /// A file referenced by a policy (a model), relative to the policy's folder.
