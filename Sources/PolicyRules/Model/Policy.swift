@@ -53,6 +53,8 @@ public struct Policy: Sendable {
   public var outputs: [Named]
   /// The policy's own test cases.
   public var tests: [TestCase]
+  /// Named base inputs of tests (`fixtures:`), which a test extends with `base:`.
+  public var fixtures: [String: YAMLNode] = [:]
   /// The policy's own evaluation budgets (`limits:`), in place of the defaults.
   public var limits = EvaluationLimits()
   /// The file it came from.
@@ -196,6 +198,8 @@ public struct Policy: Sendable {
     /// The YAML nodes of the `expect:` entries by key (`decision`, `failed`, `alerts`,
     /// `outputs`), to check them when the policy loads and locate a failing expectation.
     public var expectNodes: [String: YAMLNode] = [:]
+    /// The fixture this test's input extends (`base:`), and where it is named.
+    public var base: (name: String, range: SourceRange)?
   }
 }
 
