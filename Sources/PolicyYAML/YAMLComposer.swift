@@ -145,9 +145,41 @@ struct YAMLComposer {
   private mutating func close(range: SourceRange) {
     guard let frame = stack.popLast() else { return }
     let end = frame.isFlow ? range.end : max(frame.lastEnd, frame.start)
-    let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+    let kind: YAMLNode.Kind = frame.isMapping ? .mapping(merged(frame.pairs)) : .sequence(frame.items)
     let node = YAMLNode(kind: kind, range: SourceRange(start: frame.start, end: end), tag: frame.tag)
     finish(Built(node: node, count: frame.count, height: frame.height), anchor: frame.anchor)
+  }
+
+  /// Applies YAML merge keys (`<<: *base`, `<<: [*a, *b]`): the merged mappings' pairs are added
+  /// after the mapping's own, except keys the mapping already has (its own win wherever they are
+  /// written; of several merged mappings, the first that has a key wins). A merge is shallow.
+  private mutating func merged(_ pairs: [YAMLNode.Pair]) -> [YAMLNode.Pair] {
+    func isMerge(_ p: YAMLNode.Pair) -> Bool {
+      if case .scalar(let s) = p.key.kind, s.value == "<<", s.style == .plain, p.key.tag == nil { return true }
+      return false
+    }
+    guard pairs.contains(where: isMerge) else { return pairs }
+    var out = pairs.filter { !isMerge($0) }
+    var present = Set(out.compactMap { $0.key.scalar?.value })
+    for p in pairs where isMerge(p) {
+      var sources: [YAMLNode] = []
+      switch p.value.kind {
+      case .mapping: sources = [p.value]
+      case .sequence(let items): sources = items
+      case .scalar: sources = [p.value]
+      }
+      for source in sources {
+        guard case .mapping(let merging) = source.kind else {
+          diagnostics.append(.yamlInvalidMerge(kind: source.kindName, range: source.range, file: file))
+          continue
+        }
+        for m in merging {
+          guard let k = m.key.scalar?.value, present.insert(k).inserted else { continue }
+          out.append(m)
+        }
+      }
+    }
+    return out
   }
 
   // MARK: - Attaching finished nodes

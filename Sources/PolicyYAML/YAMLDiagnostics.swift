@@ -5,6 +5,8 @@ extension DiagnosticCode {
   public static let yamlSyntaxError: DiagnosticCode = "yaml_syntax_error"
   /// A mapping has the same key twice.
   public static let yamlDuplicateKey: DiagnosticCode = "yaml_duplicate_key"
+  /// A merge key `<<` whose value is not a mapping or a list of mappings.
+  public static let yamlInvalidMerge: DiagnosticCode = "yaml_invalid_merge"
   /// Alias expansion would copy more nodes than ``Limits/maxAliasExpansions``.
   public static let yamlAliasBudget: DiagnosticCode = "yaml_alias_budget"
   /// Collections nest deeper than ``Limits/maxYAMLNesting``.
@@ -59,6 +61,12 @@ extension Diagnostic {
     Diagnostic(
       code: .yamlDuplicateKey, message: "duplicate key '\(key)'", range: range, file: file,
       hint: "'\(key)' is first defined on line \(firstLine)")
+  }
+
+  static func yamlInvalidMerge(kind: String, range: SourceRange, file: SourceFile) -> Diagnostic {
+    Diagnostic(
+      code: .yamlInvalidMerge, message: "merge key '<<' takes a mapping or a list of mappings, not a \(kind)", range: range, file: file,
+      hint: "write '<<: *name' with an anchor '&name' on a mapping")
   }
 
   static func yamlAliasBudget(_ anchor: String, limit: Int, range: SourceRange, file: SourceFile) -> Diagnostic {

@@ -222,7 +222,7 @@ final class PolicyEngineTests: XCTestCase {
     XCTAssertEqual(error.code, "invalid_policy")
     XCTAssertEqual(error.errors.map(\.code), ["expr_check_error"])
     XCTAssertEqual(error.errors.first?.location, WireLocation(file: "limits.yaml", line: 6, column: 14))
-    XCTAssertEqual(error.errors.first?.message, "undefined field 'amont' of 'input.loan' (did you mean 'amount'?)")
+    XCTAssertEqual(error.errors.first?.message, "undefined field 'amont' of 'loan' (did you mean 'amount'?)")
     XCTAssertEqual(decided(engine, #"{"loan": {"amount": 100, "applicant": "A"}}"#)?.version, try Self.sha256(good))
     XCTAssertEqual(engine.policies().first?.lastReloadError, error)
   }

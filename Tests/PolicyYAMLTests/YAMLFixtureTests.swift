@@ -21,7 +21,7 @@ final class YAMLFixtureTests: XCTestCase {
     let root = try XCTUnwrap(doc?.root)
     XCTAssertEqual(root["policy"]?.string, "receivable-financing")
     XCTAssertEqual(root["constants"]?["advance_rate"]?.scalar?.value, "0.90")
-    XCTAssertEqual(node(root, ["checks", 0, "<<", "owner"])?.string, "credit-risk")
+    XCTAssertEqual(node(root, ["checks", 0, "owner"])?.string, "credit-risk")  // merged from `<<: *base_check`
     XCTAssertEqual(node(root, ["tables", 0, "rows", 0, 2])?.double, 1.30)
     let fee = try XCTUnwrap(node(root, ["let", "fee"])?.scalar)
     XCTAssertEqual(fee.value, "receivable.amount * annual_rate\n  * days_to_maturity / 360\n")

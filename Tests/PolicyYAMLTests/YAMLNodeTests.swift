@@ -104,9 +104,16 @@ final class YAMLNodeTests: XCTestCase {
     XCTAssertEqual(rules[1]["then"]?.string, "allow")
   }
 
-  func testMergeKeysAreOrdinaryKeys() {
-    let (doc, _) = load("a: &a {x: 1}\nb:\n  <<: *a\n")
-    XCTAssertEqual(doc?.root?["b"]?["<<"]?["x"]?.int, 1)
-    XCTAssertNil(doc?.root?["b"]?["x"])
+  /// `<<: *a` copies the pairs of `a`, except keys the mapping writes itself, wherever written.
+  func testMergeKeysMergeMappings() {
+    let (doc, diagnostics) = load("a: &a {x: 1, y: 2}\nc: &c {z: 3, x: 9}\nb:\n  y: 20\n  <<: [*a, *c]\n")
+    XCTAssertEqual(diagnostics, [])
+    XCTAssertNil(doc?.root?["b"]?["<<"])
+    XCTAssertEqual(doc?.root?["b"]?["x"]?.int, 1)
+    XCTAssertEqual(doc?.root?["b"]?["y"]?.int, 20)
+    XCTAssertEqual(doc?.root?["b"]?["z"]?.int, 3)
+    // A quoted "<<" is an ordinary key.
+    let (quoted, _) = load("a: &a {x: 1}\nb:\n  \"<<\": *a\n")
+    XCTAssertEqual(quoted?.root?["b"]?["<<"]?["x"]?.int, 1)
   }
 }

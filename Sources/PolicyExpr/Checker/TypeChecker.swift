@@ -2,9 +2,10 @@ import PolicySource
 
 /// Infers and checks the type of every node against an ``Environment``; collects every error.
 ///
-/// Beyond CEL's checker it applies Proviso's decimal rule: a double *literal* in a call whose
-/// other arguments include a `decimal` is taken exactly from its source text as a decimal, while a
-/// double *variable* mixed with a decimal is an error suggesting `decimal(x)`.
+/// Beyond CEL's checker it applies Proviso's decimal rule: a double *literal*, or arithmetic made
+/// only of number literals (`1 - 0.05`), in a call whose other arguments include a `decimal` is
+/// taken exactly from its source text as decimal arithmetic, while a double *variable* mixed with
+/// a decimal is an error suggesting `decimal(x)`.
 public struct TypeChecker {
   let env: Environment
   var types: [CELType]
@@ -68,15 +69,8 @@ public struct TypeChecker {
     case .call(let function, let target, let args):
       return set(e.id, visitCall(e.id, function, target, args))
     case .list(let elements):
-      var types = elements.map { visit($0) }
-      if types.contains(.decimal) {
-        // `[price, 0.00]`: number literals beside a decimal are decimals, as in calls.
-        var literals: [DecimalCandidate] = []
-        for (i, x) in elements.enumerated() where types[i] == .double {
-          if let c = decimalCandidate(x) { literals.append(c); types[i] = .decimal }
-        }
-        markDecimal(literals)
-      }
+      // `[price, 0.00]`: number literals beside a decimal are decimals, as in calls.
+      let types = visitOperands(elements, decl: nil, receiver: false)
       var elem: CELType? = nil
       for t in types { elem = join(elem, t) }
       return set(e.id, .list(elem ?? .dyn))
@@ -145,10 +139,17 @@ public struct TypeChecker {
       references[id] = .unbound(lookup)
       return .dyn
     }
-    let candidates = env.variables.map(\.name) + scopes.map(\.name)
+    let candidates = (env.variables.map(\.name) + scopes.map(\.name)).filter(Self.isSuggestible)
     let hint = closestName(lookup, among: candidates).map { "did you mean '\($0)'?" }
     error(id, "undeclared reference to '\(lookup)'", hint: hint)
     return .error
+  }
+
+  /// Whether a declared name may be offered as "did you mean": a name the author wrote, not a
+  /// hidden one of the policy compiler (a table cell's `_`, `?table#slot`).
+  public static func isSuggestible(_ name: String) -> Bool {
+    guard name != "_", let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+    return name.unicodeScalars.allSatisfy { $0 == "_" || $0 == "." || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
   }
 
   /// Type names usable as values (`type(x) == int`).

@@ -8,7 +8,7 @@
 public enum TimeLibrary {
   /// The declarations of this library. Names shared with other libraries (`_+_`, `string`,
   /// `int`) carry only the time overloads here; the registry merges overloads by name.
-  public static let functions: [FunctionDecl] = conversions + arithmetic + accessors + calendarSpans
+  public static let functions: [FunctionDecl] = conversions + arithmetic + accessors + calendarSpans + DayCountLibrary.functions
 
   // MARK: Conversions
 

@@ -1,5 +1,6 @@
 extension Timestamp {
-  /// Parses RFC 3339 text: `2009-02-13T23:31:30Z`, `1972-01-01T10:00:20.021-05:00`.
+  /// Parses RFC 3339 text: `2009-02-13T23:31:30Z`, `1972-01-01T10:00:20.021-05:00`, or a date
+  /// alone, `2009-02-13`, which is that day's midnight in UTC (`2009-02-13T00:00:00Z`).
   ///
   /// The fraction has 1 to 9 digits; the zone is `Z` or `±hh:mm`; `T` and `Z` may be lowercase.
   /// The instant must lie in 0001-01-01T00:00:00Z ... 9999-12-31T23:59:59.999999999Z.
@@ -83,6 +84,13 @@ private struct RFC3339Reader {
     let yearDigits = i - yearStart
     guard yearDigits >= 4 else { return .malformed }
     guard expect("-"), let month = number(exactly: 2), expect("-"), let day = number(exactly: 2) else { return .malformed }
+    // A date alone (`2026-09-01`) is the instant its day begins in UTC.
+    if i == bytes.count {
+      guard month >= 1, month <= 12 else { return .malformed }
+      if yearDigits > 4 || year == 0 { return .outOfRange }
+      guard day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return .malformed }
+      return .instant(CivilDate(year: year, month: month, day: day).daysSinceEpoch * 86_400, 0)
+    }
     guard expect("T") || expect("t") else { return .malformed }
     guard let hour = number(exactly: 2), expect(":"), let minute = number(exactly: 2), expect(":"),
           let second = number(exactly: 2) else { return .malformed }

@@ -171,6 +171,13 @@ extension PolicyCompiler {
       error(.policyTableError, "a cell operand is missing", node.range)
       return nil
     }
+    // `A` in a cell is a name, not the string "A": say so when nothing of that name exists.
+    if TypeChecker.isSuggestible(text), !text.contains("."), env.slots[text] == nil, !["true", "false", "null"].contains(text) {
+      error(.policyTableError, "undeclared reference to '\(text)' in a table cell", o.source.mapping.fileRange(SourceRange(start: 0, end: Int32(text.utf8.count))),
+            hint: closestName(text, among: env.variables.map(\.name).filter(TypeChecker.isSuggestible)).map { "did you mean '\($0)'?" }
+              ?? "a string in a cell keeps its double quotes: write '\"\(text)\"' (with the single quotes, in YAML)")
+      return nil
+    }
     guard let e = compile(o.source, what: "cell operand") else { return nil }
     guard let v = e.program.constantValue else {
       error(.policyTableError, "cell operand '\(text)' must be a constant; use an expression cell with '?' for computed tests", node.range,

@@ -36,6 +36,14 @@ public struct PolicyCompiler {
     let (program, ds) = Compiler(environment: env).compile(source.text)
     diagnostics += ds.map { $0.located(in: policy.file, mapping: source.mapping) }
     guard let program else { return nil }
+    // A name whose own definition failed to check has the type `error`: that mistake is already
+    // reported where it was made, so the expression using it adds no second error.
+    if program.resultType == .error {
+      if !diagnostics.hasErrors {
+        error(.policyExpressionType, "\(what) cannot be checked", source.mapping.fileRange(SourceRange(start: 0, end: Int32(source.text.utf8.count))))
+      }
+      return nil
+    }
     let compiled = CompiledExpression(program: program, source: source, window: assignWindow(program))
     if source.text.contains("forest.") { validateModelCalls(compiled, models: models) }
     if let expected, !Self.accepts(expected, program.resultType) {
@@ -82,7 +90,9 @@ public struct PolicyCompiler {
   /// The input schema as record types.
   static func objectType(_ name: String, _ fields: [Policy.Field]) -> ObjectType {
     ObjectType(name: name, fields: fields.map { f in
-      ObjectType.Field(name: f.name, type: celType(f.type, path: "\(name).\(f.name)"), optional: f.optional, allowed: allowed(f.type))
+      // Records are named by their path from the input, as the policy writes them (`receipt.debtor`).
+      ObjectType.Field(name: f.name, type: celType(f.type, path: name == "input" ? f.name : "\(name).\(f.name)"), optional: f.optional,
+                       allowed: allowed(f.type))
     })
   }
 
@@ -146,15 +156,17 @@ public struct PolicyCompiler {
       case .output(let n):
         guard let e = compile(n.expression, what: "output '\(n.name)'") else { env.declare(n.name, .error); continue }
         let slot = env.declare(n.name, e.program.resultType)
-        outputs.append(CompiledOutput(n.name, slot, e))
+        outputs.append(CompiledOutput(n.name, slot, e, operands: names(in: e), approvedOnly: n.approvedOnly))
       }
     }
 
     var checks: [CompiledCheck] = []
     for c in policy.checks {
-      guard let require = compile(c.require, expecting: .bool, what: "require of check '\(c.id)'") else { continue }
+      // Each part is checked even when another fails: one error per mistake, every mistake reported.
+      let require = compile(c.require, expecting: .bool, what: "require of check '\(c.id)'")
       let when = c.when.flatMap { compile($0, expecting: .bool, what: "when of check '\(c.id)'") }
       let reason = compileTemplate(c.reason, what: "reason of check '\(c.id)'")
+      guard let require else { continue }
       checks.append(CompiledCheck(id: c.id, require: require, when: when, reason: reason, operands: operands(of: require)))
     }
     var rules: [CompiledRule] = []
@@ -181,6 +193,7 @@ public struct PolicyCompiler {
       alerts.append(CompiledAlert(id: a.id, severity: a.severity, when: when, message: compileTemplate(a.message, what: "message of alert '\(a.id)'"),
                                   operands: operands(of: when)))
     }
+    validateTests(outputs: outputs)
     guard !diagnostics.hasErrors else { return (nil, diagnostics) }
     var version = sourceHash
     if !modelHashes.isEmpty {
@@ -234,6 +247,48 @@ public struct PolicyCompiler {
       case .literal: break
       default:
         out.append(Operand(text: text(x), program: compiler.plan(checked, node: x, localCount: e.program.localCount), window: e.window))
+      }
+    }
+    walk(checked.parsed.root)
+    return out
+  }
+
+  /// The names an output reads, outermost first and each once (`receivable.amount`,
+  /// `advance_rate`), for the explained trace; comprehension variables are left out.
+  func names(in e: CompiledExpression) -> [Operand] {
+    var out: [Operand] = []
+    var seen = Set<String>()
+    let compiler = Compiler(environment: env)
+    let checked = e.program.checked
+    let bytes = Array(e.text.utf8)
+    func text(_ x: Expr) -> String {
+      let r = checked.parsed.range(of: x.id)
+      let lo = max(0, min(Int(r.start), bytes.count)), hi = max(lo, min(Int(r.end), bytes.count))
+      return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+    func root(_ x: Expr) -> Expr? {
+      switch x.kind {
+      case .ident: return x
+      case .select(let operand, _, false): return root(operand)
+      default: return nil
+      }
+    }
+    func walk(_ x: Expr) {
+      guard out.count < 16 else { return }
+      if let r = root(x), case .variable? = checked.references[r.id] ?? checked.references[x.id] {
+        let t = text(x)
+        if seen.insert(t).inserted {
+          out.append(Operand(text: t, program: compiler.plan(checked, node: x, localCount: e.program.localCount), window: e.window))
+        }
+        return
+      }
+      switch x.kind {
+      case .select(let operand, _, _): walk(operand)
+      case .call(_, let target, let args): if let target { walk(target) }; args.forEach(walk)
+      case .list(let xs): xs.forEach(walk)
+      case .map(let entries): for entry in entries { walk(entry.key); walk(entry.value) }
+      case .comprehension(let c): walk(c.iterRange); walk(c.accuInit); walk(c.loopStep); walk(c.result)
+      case .literal, .ident: break
       }
     }
     walk(checked.parsed.root)

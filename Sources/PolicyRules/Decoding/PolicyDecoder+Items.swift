@@ -108,17 +108,22 @@ extension PolicyDecoder {
 
   mutating func testCase(_ node: YAMLNode) -> Policy.TestCase? {
     if node["steps"] != nil { if let t = streamTest(node) { streamTests.append(t) }; return nil }
-    guard let f = keys(node, ["name", "now", "input", "expect", "description"], required: ["name", "input", "expect"], context: "test"),
+    guard let f = keys(node, ["name", "now", "input", "base", "expect", "description"], required: ["name", "expect"] + (node["base"] == nil ? ["input"] : []),
+                       context: "test"),
       let nameNode = f["name"], let name = string(nameNode, what: "test name"),
-      let input = f["input"], let expectNode = f["expect"],
+      let input = f["input"] ?? f["base"].map({ YAMLNode(kind: .mapping([]), range: $0.range) }), let expectNode = f["expect"],
       let e = keys(expectNode, ["decision", "failed", "outputs", "alerts", "reasons"], context: "expect of test '\(name)'")
     else { return nil }
     var t = Policy.TestCase(name: name, now: f["now"]?.scalar?.value, input: input, expectDecision: nil, expectFailed: nil,
                             expectOutputs: [], expectAlerts: nil, range: nameNode.range)
+    if let b = f["base"], let baseName = string(b, what: "base of test '\(name)'") { t.base = (baseName, b.range) }
+    for key in ["decision", "failed", "reasons", "alerts", "outputs"] { if let n = e[key] { t.expectNodes[key == "reasons" ? "failed" : key] = n } }
     if let d = e["decision"] {
       let v = d.scalar?.value ?? ""
-      if ["approved", "declined", "error"].contains(v) { t.expectDecision = v } else {
-        error(.policyInvalidValue, "expected decision '\(v)' must be approved, declined or error", d.range)
+      let outcomes = ["approved", "declined", "error"]
+      if outcomes.contains(v) { t.expectDecision = v } else {
+        error(.policyInvalidValue, "expected decision '\(v)' must be approved, declined or error", d.range,
+              hint: closestName(v, among: outcomes).map { "did you mean '\($0)'?" })
       }
     }
     if let fl = e["failed"] ?? e["reasons"] { t.expectFailed = stringList(fl, what: "failed check ids") }
@@ -129,5 +134,56 @@ extension PolicyDecoder {
       }
     }
     return t
+  }
+}
+
+extension PolicyDecoder {
+  /// The `fixtures:` section: named input documents that tests extend with `base:`.
+  mutating func fixtures(_ node: YAMLNode?) -> [String: YAMLNode] {
+    guard let node else { return [:] }
+    guard let pairs = node.mapping else {
+      error(.policyInvalidValue, "fixtures must be a mapping of names to input documents", node.range)
+      return [:]
+    }
+    var out: [String: YAMLNode] = [:]
+    for pair in pairs {
+      guard let name = pair.key.scalar?.value else { continue }
+      guard pair.value.mapping != nil else {
+        error(.policyInvalidValue, "fixture '\(name)' must be a mapping (an input document)", pair.value.range)
+        continue
+      }
+      out[name] = pair.value
+    }
+    return out
+  }
+
+  /// A test whose input extends a fixture: the fixture deep-merged with the test's `input`.
+  mutating func extend(_ t: Policy.TestCase, from fixtures: [String: YAMLNode]) -> Policy.TestCase {
+    guard let (name, range) = t.base else { return t }
+    guard let base = fixtures[name] else {
+      error(.policyInvalidValue, "test '\(t.name)' extends fixture '\(name)', which the policy does not define", range,
+            hint: closestName(name, among: Array(fixtures.keys)).map { "did you mean '\($0)'?" } ?? "declare it under fixtures:")
+      return t
+    }
+    var extended = t
+    extended.input = Self.deepMerge(base, t.input)
+    return extended
+  }
+
+  /// `over` laid on `base`: mappings merge key by key, recursively; anything else in `over`
+  /// (a scalar, a list, `null`) replaces what `base` has there.
+  static func deepMerge(_ base: YAMLNode, _ over: YAMLNode) -> YAMLNode {
+    guard case .mapping(let b) = base.kind, case .mapping(let o) = over.kind else { return over }
+    var pairs: [YAMLNode.Pair] = []
+    var overKeys: [String: YAMLNode] = [:]
+    for p in o { if let k = p.key.scalar?.value { overKeys[k] = p.value } }
+    var seen = Set<String>()
+    for p in b {
+      guard let k = p.key.scalar?.value else { continue }
+      seen.insert(k)
+      if let v = overKeys[k] { pairs.append(YAMLNode.Pair(key: p.key, value: deepMerge(p.value, v))) } else { pairs.append(p) }
+    }
+    for p in o where !seen.contains(p.key.scalar?.value ?? "") { pairs.append(p) }
+    return YAMLNode(kind: .mapping(pairs), range: over.range, tag: over.tag)
   }
 }

@@ -135,7 +135,14 @@ extension PolicyDecoder {
           return nil
         }
         return (.decimal(d), .decimal)
-      default: return (.string(s.value), .string)
+      default:
+        if s.style == .plain, node.tag == nil, let d = Self.percent(s.value) { return (.decimal(d), .decimal) }
+        if s.style == .plain, node.tag == nil, s.value.hasSuffix("%") {
+          error(.policyInvalidValue, "\(context) '\(s.value)' is not a percentage", node.range,
+                hint: "write a percentage as a number followed by %, such as 5.2% (the decimal 0.052), or quote it for a string")
+          return nil
+        }
+        return (.string(s.value), .string)
       }
     case .sequence(let items):
       var values: [Value] = []
@@ -162,6 +169,16 @@ extension PolicyDecoder {
     }
   }
 
+  /// A percentage written as a plain number followed by `%` (`5.2%`, `-0.25%`, `12%`): the
+  /// exact decimal a hundredth of it (`0.052`, keeping the digits as written), or `nil`.
+  static func percent(_ text: String) -> DecimalNumber? {
+    guard text.hasSuffix("%") else { return nil }
+    let number = text.dropLast()
+    // Digits with an optional sign and fraction only: no exponent, no spaces, no second `%`.
+    guard number.contains(where: \.isNumber), number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }) else { return nil }
+    return DecimalNumber(parsing: number + "e-2")
+  }
+
   mutating func typedConstant(_ typeNode: YAMLNode, _ valueNode: YAMLNode, context: String) -> (Value, CELType)? {
     guard let tn = typeNode.scalar?.value, let type = Self.parseType(tn) else {
       error(.policyInvalidType, "unknown type for \(context)", typeNode.range)
@@ -172,7 +189,7 @@ extension PolicyDecoder {
     switch type {
     case .double: value = valueNode.double.map { .double($0) }
     case .int: value = valueNode.int.map { .int(Int64($0)) }
-    case .decimal: value = DecimalNumber(parsing: text).map { .decimal($0) }
+    case .decimal: value = (DecimalNumber(parsing: text) ?? Self.percent(text)).map { .decimal($0) }
     case .string: value = .string(text)
     case .bool: value = valueNode.bool.map { .bool($0) }
     case .duration: value = (try? DurationValue(parsing: text)).map { .duration($0) }
@@ -184,6 +201,39 @@ extension PolicyDecoder {
       return nil
     }
     return (value, type)
+  }
+
+  // MARK: Outputs
+
+  /// Outputs: `name: expression`, or `name: {value: expression, when: approved}` for a value
+  /// that belongs to approved decisions only (an advance, a fee).
+  mutating func outputs(_ node: YAMLNode) -> [Policy.Named] {
+    guard let pairs = node.mapping else {
+      error(.policyInvalidValue, "outputs must be a mapping of names to expressions", node.range)
+      return []
+    }
+    var out: [Policy.Named] = []
+    for pair in pairs {
+      guard let name = variableName(pair.key, what: "name in outputs") else { continue }
+      guard pair.value.mapping != nil else {
+        if let e = expression(pair.value, what: "outputs.\(name)") { out.append(Policy.Named(name: name, expression: e, range: pair.key.range)) }
+        continue
+      }
+      guard let f = keys(pair.value, ["value", "when", "description"], required: ["value"], context: "output '\(name)'"),
+        let valueNode = f["value"], let e = expression(valueNode, what: "outputs.\(name)")
+      else { continue }
+      var named = Policy.Named(name: name, expression: e, range: pair.key.range)
+      if let w = f["when"] {
+        guard w.scalar?.value == "approved" else {
+          error(.policyInvalidValue, "when of output '\(name)' must be 'approved'", w.range,
+                hint: "an output with when: approved is computed and reported only for approved decisions; leave when out for every decision")
+          continue
+        }
+        named.approvedOnly = true
+      }
+      out.append(named)
+    }
+    return out
   }
 
   // MARK: Named expressions, files, regions

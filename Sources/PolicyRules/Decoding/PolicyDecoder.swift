@@ -27,7 +27,7 @@ public struct PolicyDecoder {
     diagnostics.append(Diagnostic(.warning, code: code, message: message, range: range, file: file, hint: hint))
   }
 
-  static let topLevelKeys = ["policy", "description", "inputs", "constants", "let", "models", "regions", "checks", "tables", "rules", "alerts", "outputs", "tests", "limits", "stream", "data"]
+  static let topLevelKeys = ["policy", "description", "inputs", "constants", "let", "models", "regions", "checks", "tables", "rules", "alerts", "outputs", "tests", "limits", "fixtures", "stream", "data"]
 
   mutating func policy(_ root: YAMLNode) -> Policy? {
     guard let fields = keys(root, Self.topLevelKeys, required: ["policy"], context: "policy") else { return nil }
@@ -54,8 +54,9 @@ public struct PolicyDecoder {
     if let n = fields["tables"] { p.tables = list(n, context: "tables") { $0.table($1) } }
     if let n = fields["rules"] { p.rules = list(n, context: "rules") { $0.rule($1) } }
     if let n = fields["alerts"] { p.alerts = list(n, context: "alerts") { $0.alert($1) } }
-    if let n = fields["outputs"] { p.outputs = namedExpressions(n, context: "outputs") }
+    if let n = fields["outputs"] { p.outputs = outputs(n) }
     if let n = fields["tests"] { p.tests = list(n, context: "tests") { $0.testCase($1) } }
+    p.fixtures = fixtures(fields["fixtures"]); p.tests = p.tests.map { extend($0, from: p.fixtures) }
     if let n = fields["limits"] { p.limits = evaluationLimits(n) }
     streamSections(fields, into: &p)
     uniqueIDs(p)

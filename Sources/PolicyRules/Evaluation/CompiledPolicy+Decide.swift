@@ -51,6 +51,8 @@ extension CompiledPolicy {
 
     var outputFailed = false
     for o in outputs {
+      // An output for approved decisions only is not computed once a check has declined.
+      if o.approvedOnly && !d.reasons.isEmpty { continue }
       do { _ = try a.variable(o.slot) } catch {
         outputFailed = true
         d.errors.append(failure("output \(o.name)", error, o.expression))
@@ -102,17 +104,27 @@ extension CompiledPolicy {
     } else if checkErrors || outputFailed {
       d.outcome = .error
     }
+    if d.outcome != .approved, outputs.contains(where: \.approvedOnly) {
+      let dropped = Set(outputs.filter(\.approvedOnly).map(\.name))
+      d.outputs.removeAll { dropped.contains($0.name) }
+    }
     if trace != nil {
       for (slot, _) in lets.sorted(by: { $0.key < $1.key }) {
         if let v = a.value(slot) { trace!.lets.append((environment.variables[slot].name, .value(v))) }
       }
       trace!.models = modelHashes.map { (id: $0.0, hash: $0.1) }
+      for o in outputs where !(o.approvedOnly && d.outcome != .approved) {
+        let value: TraceValue = a.value(o.slot).map { .value($0) } ?? .error("not computed")
+        trace!.outputs.append(.init(name: o.name, value: value, values: operandValues(o.operands, a)))
+      }
     }
     if var t = trace, let log {
       for table in tables {
         guard let rows = log.rows[table.slot] else { continue }
         let result: TraceValue = a.value(table.slot).map { .value($0) } ?? .error("not computed")
-        t.tables.append(.init(id: table.id, matchedRows: rows.map { $0 + 1 }, lines: rows.map { table.rowLines[$0] }, result: result))
+        var entry = Trace.TableTrace(id: table.id, matchedRows: rows.map { $0 + 1 }, lines: rows.map { table.rowLines[$0] }, result: result)
+        entry.inputs = operandValues(table.inputs.map { Operand(text: $0.text, program: $0.program, window: $0.window) }, a)
+        t.tables.append(entry)
       }
       trace = t
     }
@@ -181,7 +193,7 @@ extension Value {
     switch self {
     case .string(let s): s
     case .timestamp(let t): t.rfc3339
-    case .duration(let d): d.secondsText
+    case .duration(let d): d.readableText
     case .list(let xs): "[" + xs.map(\.quotedDisplayText).joined(separator: ", ") + "]"
     case .map(let m): "{" + (0..<m.count).map { "\(m.keys[$0].quotedDisplayText): \(m.values[$0].quotedDisplayText)" }.joined(separator: ", ") + "}"
     case .object(let o): "{" + o.type.fields.indices.compactMap { i in o.fields[i].map { "\(o.type.fields[i].name): \($0.quotedDisplayText)" } }.joined(separator: ", ") + "}"
@@ -193,5 +205,24 @@ extension Value {
   var quotedDisplayText: String {
     if case .string(let s) = self { return "\"\(s)\"" }
     return displayText
+  }
+}
+
+extension DurationValue {
+  /// The duration in days, hours, minutes and seconds, largest first and zero parts left out, as
+  /// a person reads it in traces and messages: `90d 4h`, `1h 30m`, `1.5s`, `-2h`, `0s`.
+  public var readableText: String {
+    let negative = seconds < 0 || nanos < 0
+    var rest = seconds.magnitude
+    var parts: [String] = []
+    for (unit, size) in [("d", UInt64(86_400)), ("h", 3600), ("m", 60)] where rest >= size {
+      parts.append("\(rest / size)\(unit)")
+      rest %= size
+    }
+    if rest > 0 || nanos != 0 || parts.isEmpty {
+      let fraction = DurationValue(seconds: Int64(rest), nanos: Int32(nanos.magnitude)).secondsText
+      parts.append(fraction)
+    }
+    return (negative ? "-" : "") + parts.joined(separator: " ")
   }
 }

@@ -41,7 +41,13 @@ final class CompiledOutput: Sendable {
   let name: String
   let slot: Int
   let expression: CompiledExpression
-  init(_ name: String, _ slot: Int, _ expression: CompiledExpression) { self.name = name; self.slot = slot; self.expression = expression }
+  /// The names the expression reads, for the explained trace.
+  let operands: [Operand]
+  /// Whether the output belongs to approved decisions only (`when: approved`).
+  let approvedOnly: Bool
+  init(_ name: String, _ slot: Int, _ expression: CompiledExpression, operands: [Operand] = [], approvedOnly: Bool = false) {
+    self.name = name; self.slot = slot; self.expression = expression; self.operands = operands; self.approvedOnly = approvedOnly
+  }
 }
 
 /// A message with `${expr}` placeholders, compiled.

@@ -83,6 +83,7 @@ extension Trace {
       w.raw("{"); w.key("id"); w.writeString(t.id); w.raw(","); w.key("matched_rows"); w.raw("[")
       w.raw(t.matchedRows.map(String.init).joined(separator: ","))
       w.raw("],"); w.key("lines"); w.raw("[" + t.lines.map(String.init).joined(separator: ",") + "],")
+      if !t.inputs.isEmpty { w.key("inputs"); values(t.inputs); w.raw(",") }
       w.key("result"); w.writeString(t.result.description); w.raw("}")
     }
     w.raw("],"); w.key("rules"); w.raw("[")
@@ -103,6 +104,15 @@ extension Trace {
       w.key("values"); values(a.values); w.raw("}")
     }
     w.raw("]")
+    if !outputs.isEmpty {
+      w.raw(","); w.key("outputs"); w.raw("[")
+      for (i, o) in outputs.enumerated() {
+        if i > 0 { w.raw(",") }
+        w.raw("{"); w.key("name"); w.writeString(o.name); w.raw(","); w.key("value"); w.writeString(o.value.description); w.raw(",")
+        w.key("values"); values(o.values); w.raw("}")
+      }
+      w.raw("]")
+    }
     if !lets.isEmpty {
       w.raw(","); w.key("lets"); w.raw("{")
       for (i, l) in lets.enumerated() { if i > 0 { w.raw(",") }; w.key(l.name); w.writeString(l.value.description) }
@@ -154,12 +164,17 @@ extension Decision {
         lines.append("    check \(c.id): \(c.status)\(vals.isEmpty ? "" : "  [\(vals)]")")
       }
       for t in trace.tables {
-        lines.append("    table \(t.id): rows \(t.matchedRows.map(String.init).joined(separator: ", ")) (lines \(t.lines.map(String.init).joined(separator: ", "))) -> \(t.result)")
+        let vals = t.inputs.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
+        lines.append("    table \(t.id): rows \(t.matchedRows.map(String.init).joined(separator: ", ")) (lines \(t.lines.map(String.init).joined(separator: ", ")))\(vals.isEmpty ? "" : "  [\(vals)]") -> \(t.result)")
       }
       for r in trace.rules { lines.append("    rule \(r.id): \(r.fired ? "fired" : "not fired")\(r.changes.isEmpty ? "" : " " + r.changes.map { "\($0.output) := \($0.value)" }.joined(separator: ", "))") }
       for a in trace.alerts {
         let vals = a.values.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
         lines.append("    alert \(a.id): \(a.fired ? "fired" : "quiet")\(vals.isEmpty ? "" : "  [\(vals)]")")
+      }
+      for o in trace.outputs {
+        let vals = o.values.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
+        lines.append("    output \(o.name) = \(o.value)\(vals.isEmpty ? "" : "  [\(vals)]")")
       }
     }
     return lines.joined(separator: "\n")

@@ -102,6 +102,8 @@ public struct Trace: Sendable {
   public var alerts: [AlertTrace] = []
   /// The named values (`let`) the decision computed, in declaration order, with their values.
   public var lets: [(name: String, value: TraceValue)] = []
+  /// Every output with the values it was computed from.
+  public var outputs: [OutputTrace] = []
   /// The models the policy scores with, and their content hashes.
   public var models: [(id: String, hash: String)] = []
 
@@ -127,6 +129,18 @@ public struct Trace: Sendable {
     public var lines: [Int]
     /// The result.
     public var result: TraceValue
+    /// The table's column inputs, with the values the rows were matched against.
+    public var inputs: [(text: String, value: TraceValue)] = []
+  }
+
+  /// An output's value and the values it was computed from.
+  public struct OutputTrace: Sendable {
+    /// The output's name.
+    public var name: String
+    /// Its final value (after rules).
+    public var value: TraceValue
+    /// The names it reads (inputs, constants, `let`s, tables, other outputs), with their values.
+    public var values: [(text: String, value: TraceValue)]
   }
 
   /// Whether a rule fired.

@@ -53,6 +53,8 @@ public struct Policy: Sendable {
   public var outputs: [Named]
   /// The policy's own test cases.
   public var tests: [TestCase]
+  /// Named base inputs of tests (`fixtures:`), which a test extends with `base:`.
+  public var fixtures: [String: YAMLNode] = [:]
   /// The policy's own evaluation budgets (`limits:`), in place of the defaults.
   public var limits = EvaluationLimits()
   /// The file it came from.
@@ -102,6 +104,9 @@ public struct Policy: Sendable {
     public var expression: ExpressionSource
     /// Where it is declared in the policy file.
     public var range: SourceRange
+    /// For an output written `{value: ..., when: approved}`: computed and reported only when the
+    /// decision is approved.
+    public var approvedOnly: Bool = false
   }
 
   /// A file referenced by a policy (a model), relative to the policy's folder.
@@ -196,6 +201,11 @@ public struct Policy: Sendable {
     public var expectAlerts: [String]?
     /// Where it is declared in the policy file.
     public var range: SourceRange
+    /// The YAML nodes of the `expect:` entries by key (`decision`, `failed`, `alerts`,
+    /// `outputs`), to check them when the policy loads and locate a failing expectation.
+    public var expectNodes: [String: YAMLNode] = [:]
+    /// The fixture this test's input extends (`base:`), and where it is named.
+    public var base: (name: String, range: SourceRange)?
   }
 }
 

@@ -71,42 +71,49 @@ public struct PolicyTestRunner {
     return (results, coverage)
   }
 
+  /// `file:line:col: ` of the expectation `key` of `t` (the expected value), or of the test.
+  static func at(_ t: Policy.TestCase, _ key: String, _ policy: CompiledPolicy, node: YAMLNode? = nil) -> String {
+    let loc = policy.file.location(of: (node ?? t.expectNodes[key])?.range.start ?? t.range.start)
+    return "\(policy.file.path):\(loc.line):\(loc.column): "
+  }
+
+  /// Each mismatch starts with the file, line and column of the expected value that is wrong.
   static func compare(_ t: Policy.TestCase, _ d: Decision, _ policy: CompiledPolicy, into failures: inout [String]) {
     if let expected = t.expectDecision, expected != d.outcome.rawValue {
       var detail = ""
       if !d.reasons.isEmpty { detail += "; reasons: " + d.reasons.map(\.id).joined(separator: ", ") }
       if !d.errors.isEmpty { detail += "; errors: " + d.errors.map { "\($0.source): \($0.message)" }.joined(separator: "; ") }
-      failures.append("decision: expected \(expected), got \(d.outcome.rawValue)\(detail)")
+      failures.append(at(t, "decision", policy) + "decision: expected \(expected), got \(d.outcome.rawValue)\(detail)")
     }
     if let expected = t.expectFailed {
       let actual = d.reasons.map(\.id)
       if Set(expected) != Set(actual) {
-        failures.append("failed: expected [\(expected.joined(separator: ", "))], got [\(actual.joined(separator: ", "))]")
+        failures.append(at(t, "failed", policy) + "failed: expected [\(expected.joined(separator: ", "))], got [\(actual.joined(separator: ", "))]")
       }
     }
     if let expected = t.expectAlerts {
       let actual = d.alerts.map(\.id)
       if Set(expected) != Set(actual) {
-        failures.append("alerts: expected [\(expected.joined(separator: ", "))], got [\(actual.joined(separator: ", "))]")
+        failures.append(at(t, "alerts", policy) + "alerts: expected [\(expected.joined(separator: ", "))], got [\(actual.joined(separator: ", "))]")
       }
     }
     for (name, node) in t.expectOutputs {
       guard let slot = policy.environment.slots[name], policy.outputs.contains(where: { $0.name == name }) else {
-        failures.append("output '\(name)' is not an output of the policy")
+        failures.append(at(t, "outputs", policy, node: node) + "output '\(name)' is not an output of the policy")
         continue
       }
       guard let actual = d.output(name) else {
-        failures.append("output \(name): expected \(node.jsonText), got no value" + (d.errors.first.map { " (\($0.message))" } ?? ""))
+        failures.append(at(t, "outputs", policy, node: node) + "output \(name): expected \(node.jsonText), got no value" + (d.errors.first.map { " (\($0.message))" } ?? ""))
         continue
       }
       let type = policy.environment.variables[slot].type
       switch JSONSchemaDecoder.decode(Array(node.jsonText.utf8), as: type) {
       case .success(let expected):
         if !expected.celEquals(actual) {
-          failures.append("output \(name): expected \(expected.displayText), got \(actual.displayText)")
+          failures.append(at(t, "outputs", policy, node: node) + "output \(name): expected \(expected.displayText), got \(actual.displayText)")
         }
       case .failure(let e):
-        failures.append("output \(name): expected value \(node.jsonText) is not a \(type): \(e.errors.first?.message ?? "")")
+        failures.append(at(t, "outputs", policy, node: node) + "output \(name): expected value \(node.jsonText) is not a \(type): \(e.errors.first?.message ?? "")")
       }
     }
   }

@@ -122,6 +122,26 @@ final class TypeCheckerDiagnosticsTests: XCTestCase {
     XCTAssertEqual(CheckerTestSupport.diagnostics("amount * decimal(rate)"), [])
   }
 
+  /// Literal-only arithmetic takes its type from the decimal it meets: no error, no hint to
+  /// "write the number as a literal" for what is one; an int and a double alone get their own hint.
+  func testLiteralArithmeticMeetsADecimal() {
+    XCTAssertEqual(CheckerTestSupport.diagnostics("amount * (1 - 0.05)"), [])
+    XCTAssertEqual(CheckerTestSupport.diagnostics("amount > 0.1 + 0.2"), [])
+    XCTAssertEqual(CheckerTestSupport.diagnostics("receivable.installments.all(x, x * (1 - 0.05) > 0.01)"), [])
+    CheckCase("rate * (1️⃣1 - 0.05) > 0.0", """
+      <expr>:1:9: error[expr_check_error]: found no matching overload for '_-_' applied to '(int, double)'
+         | rate * (1 - 0.05) > 0.0
+         |         ^~~~~~~~
+         = hint: an int never mixes with a double: write 1 as 1.0
+      """).check()
+    CheckCase("amount * (1️⃣1 - rate)", """
+      <expr>:1:11: error[expr_check_error]: found no matching overload for '_-_' applied to '(int, double)'
+         | amount * (1 - rate)
+         |           ^~~~~~~~
+         = hint: an int never mixes with a double: write 1 as 1.0
+      """).check()
+  }
+
   func testFieldSelectionOnRecords() {
     let cases = [
       CheckCase("1️⃣receivable.amuont > 100", """

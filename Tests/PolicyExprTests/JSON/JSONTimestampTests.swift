@@ -27,7 +27,10 @@ final class JSONTimestampTests: XCTestCase {
       ("2026-12-31T00:00:00+0100", nil),
       ("0000-12-31T23:59:59Z", nil),
       ("0001-01-01T00:00:00+00:01", nil),
-      ("2026-12-31", nil),
+      // A date alone is its midnight in UTC; a malformed one is still refused.
+      ("2026-12-31", Timestamp(seconds: 1_798_675_200)),
+      ("2026-02-29", nil),
+      ("2026-12-3", nil),
     ]
     for (text, expected) in cases {
       XCTAssertEqual(JSONTimestamp.parse(text), expected, text)

@@ -20,6 +20,25 @@ final class DecimalEvaluationTests: XCTestCase {
     XCTAssertEqual(d.description, "225000.00")
   }
 
+  /// Literal-only arithmetic beside a decimal is decimal arithmetic as a whole: every literal in
+  /// it (ints too) is an exact decimal, so a haircut reads the way it is written.
+  func testLiteralArithmeticBesideADecimalIsDecimal() {
+    EvaluationSupport.check([
+      EvalCase("amount * (1 - 0.05)", "237500.00m", bindings: amount, types: decimalAmount),
+      EvalCase("(1 - 0.05) * amount", "237500.00m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * (1 - 0.05) * (1 + 0.1)", "261250.000m", bindings: amount, types: decimalAmount),
+      EvalCase("amount > 0.1 + 0.2", "true", bindings: amount, types: decimalAmount),
+      EvalCase("decimal(\"0.3\") == 0.1 + 0.2", "true"),
+      EvalCase("amount * (1 / 4 + 0.5)", "187500.00m", bindings: amount, types: decimalAmount),
+      EvalCase("amount * -(1 - 0.5)", "-125000.0m", bindings: amount, types: decimalAmount),
+      EvalCase("[amount, 1 - 0.25]", "[250000m, 0.75m]", bindings: amount, types: decimalAmount),
+      EvalCase("true ? 1 - 0.25 : amount", "0.75m", bindings: amount, types: decimalAmount),
+      // Without a decimal beside it, arithmetic of literals is CEL's, where int and double never mix.
+      EvalCase("0.1 + 0.2 == 0.3", "false"),
+      EvalCase("1 - 0.05", "compile: found no matching overload for '_-_' applied to '(int, double)' [an int never mixes with a double: write 1 as 1.0]"),
+    ])
+  }
+
   func testDecimalArithmetic() {
     EvaluationSupport.check([
       EvalCase("amount * 0.90", "225000.00m", bindings: amount, types: decimalAmount),

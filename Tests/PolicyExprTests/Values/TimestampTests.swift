@@ -23,8 +23,15 @@ final class TimestampTests: XCTestCase {
     }
   }
 
+  /// A date alone is the instant its day begins in UTC.
+  func testDateAloneIsMidnightUTC() throws {
+    XCTAssertEqual(try Timestamp(parsing: "2009-02-13"), Timestamp(seconds: 1_234_483_200))
+    XCTAssertEqual(try Timestamp(parsing: "2024-02-29").rfc3339, "2024-02-29T00:00:00Z")
+    XCTAssertThrowsError(try Timestamp(parsing: "0000-01-01"))
+  }
+
   func testRejectsMalformedText() {
-    for text in ["", "2009-02-13", "2009-02-13T23:31:30", "2009-2-13T23:31:30Z", "2009-02-13 23:31:30Z",
+    for text in ["", "2009-02-13T", "2009-02-30", "2009-2-13", "2009-02-13T23:31:30", "2009-2-13T23:31:30Z", "2009-02-13 23:31:30Z",
                  "2009-02-30T00:00:00Z", "2009-13-01T00:00:00Z", "2009-02-13T24:00:00Z", "2009-02-13T23:60:00Z",
                  "2009-02-13T23:31:60Z", "2009-02-13T23:31:30.Z", "2009-02-13T23:31:30.1234567890Z",
                  "2009-02-13T23:31:30+0530", "2009-02-13T23:31:30Zjunk", "2001-02-29T00:00:00Z"] {

@@ -43,3 +43,38 @@ final class DecimalLiteralSitesTests: XCTestCase {
     XCTAssertTrue(text.contains("error[policy_table_error]: number literal '\(digits)' needs 39 digits"), text)
   }
 }
+
+/// A plain `5.2%` in `constants` is the exact decimal a hundredth of it; anything else ending in
+/// `%` is a located error instead of a silent string.
+final class PercentConstantTests: XCTestCase {
+  func testPercentConstantsAreExactDecimals() throws {
+    let policy = try XCTUnwrap(PolicyFixtures.compile("""
+      policy: p
+      inputs:
+        r: {amount: decimal}
+      constants:
+        interest_rate: 5.2%
+        haircut: 12%
+        label: "5%"
+      outputs:
+        interest: r.amount * interest_rate
+        kept: r.amount * (1 - haircut)
+        text: label
+      """))
+    let d = try XCTUnwrap(PolicyFixtures.decide(policy, #"{"r": {"amount": "1000.00"}}"#))
+    XCTAssertEqual(PolicyFixtures.summary(d), "approved; outputs: interest=52.00000, kept=880.0000, text=5%")
+  }
+
+  func testAMalformedPercentIsALocatedError() {
+    XCTAssertEqual(PolicyFixtures.rendered("""
+      policy: p
+      constants:
+        rate: 5,2%
+      """), """
+      policy.yaml:3:9: error[policy_invalid_value]: constant 'rate' '5,2%' is not a percentage
+         |   rate: 5,2%
+         |         ^~~~
+         = hint: write a percentage as a number followed by %, such as 5.2% (the decimal 0.052), or quote it for a string
+      """)
+  }
+}

@@ -335,7 +335,7 @@ final class PolicyDecoderDiagnosticsTests: XCTestCase {
         outputs:
           x: r.amuont * 2
         """, expected: """
-        policy.yaml:5:6: error[expr_check_error]: undefined field 'amuont' of 'input.r'
+        policy.yaml:5:6: error[expr_check_error]: undefined field 'amuont' of 'r'
            |   x: r.amuont * 2
            |      ^~~~~~~~
            = hint: did you mean 'amount'?
@@ -488,9 +488,10 @@ final class PolicyDecoderDiagnosticsTests: XCTestCase {
             rows:
               - [crane, 1]
         """#, expected: """
-        policy.yaml:9:10: error[expr_check_error]: undeclared reference to 'crane'
+        policy.yaml:9:10: error[policy_table_error]: undeclared reference to 'crane' in a table cell
            |       - [crane, 1]
            |          ^~~~~
+           = hint: a string in a cell keeps its double quotes: write '"crane"' (with the single quotes, in YAML)
         """),
       Case(name: "empty interval", yaml: #"""
         policy: p

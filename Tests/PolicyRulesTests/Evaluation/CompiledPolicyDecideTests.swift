@@ -274,15 +274,17 @@ final class CompiledPolicyDecideTests: XCTestCase {
         trace:
           check limit: passed  [app.amount = 800.00, max_amount = 1000.00, app.months = 6]
           check grade: skipped  [app.grade = A]
-          table rate: rows 1, 2 (lines 12, 13) -> [1.5, 0.5]
+          table rate: rows 1, 2 (lines 12, 13)  [app.months = 6, app.grade = A] -> [1.5, 0.5]
           rule halve: fired total := 800.00
           rule never: not fired
           alert long: fired  [app.months = 6]
+          output rates = [1.5, 0.5]  [rate = [1.5, 0.5]]
+          output total = 800.00  [app.amount = 800.00]
       """)
     let json = d.jsonString()
     PolicyFixtures.dump("decide-trace-json", json)
     XCTAssertEqual(json.replacingOccurrences(of: d.version, with: "<version>"), #"""
-      {"policy":"traced","version":"<version>","decision":"approved","reasons":[],"outputs":{"rates":["1.5","0.5"],"total":"800.00"},"alerts":[{"id":"long","severity":"warning","message":"long 6"}],"trace":{"checks":[{"id":"limit","status":"passed","expr":"app.amount <= max_amount && app.months > 0","values":[{"expr":"app.amount","value":"800.00"},{"expr":"max_amount","value":"1000.00"},{"expr":"app.months","value":"6"}]},{"id":"grade","status":"skipped","expr":"app.grade == \"B\"","values":[{"expr":"app.grade","value":"A"}]}],"tables":[{"id":"rate","matched_rows":[1,2],"lines":[12,13],"result":"[1.5, 0.5]"}],"rules":[{"id":"halve","fired":true,"set":{"total":"800.00"}},{"id":"never","fired":false}],"alerts":[{"id":"long","fired":true,"values":[{"expr":"app.months","value":"6"}]}]}}
+      {"policy":"traced","version":"<version>","decision":"approved","reasons":[],"outputs":{"rates":["1.5","0.5"],"total":"800.00"},"alerts":[{"id":"long","severity":"warning","message":"long 6"}],"trace":{"checks":[{"id":"limit","status":"passed","expr":"app.amount <= max_amount && app.months > 0","values":[{"expr":"app.amount","value":"800.00"},{"expr":"max_amount","value":"1000.00"},{"expr":"app.months","value":"6"}]},{"id":"grade","status":"skipped","expr":"app.grade == \"B\"","values":[{"expr":"app.grade","value":"A"}]}],"tables":[{"id":"rate","matched_rows":[1,2],"lines":[12,13],"inputs":[{"expr":"app.months","value":"6"},{"expr":"app.grade","value":"A"}],"result":"[1.5, 0.5]"}],"rules":[{"id":"halve","fired":true,"set":{"total":"800.00"}},{"id":"never","fired":false}],"alerts":[{"id":"long","fired":true,"values":[{"expr":"app.months","value":"6"}]}],"outputs":[{"name":"rates","value":"[1.5, 0.5]","values":[{"expr":"rate","value":"[1.5, 0.5]"}]},{"name":"total","value":"800.00","values":[{"expr":"app.amount","value":"800.00"}]}]}}
       """#)
   }
 

@@ -201,7 +201,7 @@ final class PolicyFolderTests: XCTestCase {
     XCTAssertNil(tested.policy)
     XCTAssertEqual(tested.id, "p")
     XCTAssertEqual(tested.diagnostics.map(\.code), [.policyTestFailed])
-    XCTAssertTrue(tested.diagnostics[0].message.hasPrefix("test 'fifty is approved' failed: decision: expected approved, got declined"), tested.diagnostics[0].message)
+    XCTAssertTrue(tested.diagnostics[0].message.hasPrefix("test 'fifty is approved' failed: p.yaml:14:24: decision: expected approved, got declined"), tested.diagnostics[0].message)
     XCTAssertEqual(tested.diagnostics[0].location?.line, 12)
     let stopped = PolicyFolder(folder, relativeNames: true).load(folder + "/p.yaml", test: true, shouldStop: { true })
     XCTAssertNil(stopped.policy, "a run stopped before every test ran does not pass")

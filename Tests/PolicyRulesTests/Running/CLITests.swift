@@ -117,7 +117,7 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(outcome.status, 65)
     XCTAssertEqual(outcome.stdout, "")
     XCTAssertEqual(outcome.stderr, """
-      bad.yaml:6:14: error[expr_check_error]: undefined field 'amout' of 'input.loan'
+      bad.yaml:6:14: error[expr_check_error]: undefined field 'amout' of 'loan'
          |     require: loan.amout <= 100
          |              ^~~~~~~~~~
          = hint: did you mean 'amount'?
@@ -130,7 +130,7 @@ final class CLITests: XCTestCase {
     let outcome = try proviso("check", "--format", "json", "bad.yaml")
     XCTAssertEqual(outcome.status, 65)
     XCTAssertEqual(outcome.stdout, """
-      [{"code":"expr_check_error","severity":"error","location":{"file":"bad.yaml","line":6,"column":14},"message":"undefined field 'amout' of 'input.loan'","hint":"did you mean 'amount'?"}]
+      [{"code":"expr_check_error","severity":"error","location":{"file":"bad.yaml","line":6,"column":14},"message":"undefined field 'amout' of 'loan'","hint":"did you mean 'amount'?"}]
 
       """)
   }
@@ -153,7 +153,7 @@ final class CLITests: XCTestCase {
     let outcome = try proviso("check", "policies")
     XCTAssertEqual(outcome.status, 65)
     XCTAssertTrue(outcome.stderr.contains("ok policies/limits.yaml (limits, version "), outcome.stderr)
-    XCTAssertTrue(outcome.stderr.contains("policies/bad.yaml:6:14: error[expr_check_error]: undefined field 'amout' of 'input.loan'\n"), outcome.stderr)
+    XCTAssertTrue(outcome.stderr.contains("policies/bad.yaml:6:14: error[expr_check_error]: undefined field 'amout' of 'loan'\n"), outcome.stderr)
   }
 
   // MARK: - test
@@ -183,7 +183,7 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(outcome.status, 1)
     XCTAssertEqual(outcome.stdout, """
       FAIL limits / fifty is approved  (limits.yaml:11)
-           decision: expected approved, got declined; reasons: max-amount
+           limits.yaml:13:24: decision: expected approved, got declined; reasons: max-amount
       PASS limits / five is approved
       coverage limits: every check, row, rule and alert reached
       1 passed, 1 failed

@@ -175,7 +175,7 @@ final class DryRunTests: XCTestCase {
       app.id,app.ok,app.n,app.tags,app.address.city,app.address.zip,app.at
       A,true,3,"[""x"",""y""]",Berlin,01234,2026-01-01T00:00:00Z
       B,TRUE,3.0,[],Köln,5,2026-01-01T00:00:00Z
-      C,false,-7,[],Paris,007,2026-01-01
+      C,false,-7,[],Paris,007,2026-01-32
       """#
     let summary = DryRun.run(p, input: Array(csv.utf8), format: .csv, options: options, emit: { output += $0 }, problem: { problems.append($0) })
     XCTAssertEqual(String(decoding: output, as: UTF8.self), """
@@ -185,7 +185,7 @@ final class DryRunTests: XCTestCase {
       """)
     XCTAssertEqual(problems, [
       #"line 3: app.ok: expected bool, found string "TRUE"; app.n: expected int, found number 3.0"#,
-      #"line 4: app.at: expected timestamp (an RFC 3339 string), found string "2026-01-01""#,
+      #"line 4: app.at: expected timestamp (an RFC 3339 string), found string "2026-01-32""#,
     ])
     XCTAssertEqual(summary.records, 1)
     XCTAssertEqual(summary.badRecords, 2)

@@ -30,7 +30,8 @@ final class RealPoliciesTests: XCTestCase {
     }
   }
 
-  /// The test runner itself: a failing expectation is reported with expected and actual values.
+  /// The test runner itself: a failing expectation is reported with expected and actual values,
+  /// at the line and column of the expected value.
   func testRunnerReportsMismatches() {
     let yaml = """
       policy: runner
@@ -51,13 +52,10 @@ final class RealPoliciesTests: XCTestCase {
           expect: {decision: approved, outputs: {fee: "15.01"}}
         - name: wrong failed list
           input: {app: {amount: "150.00"}}
-          expect: {failed: [other]}
+          expect: {failed: []}
         - name: bad input
           input: {app: {amount: true}}
           expect: {decision: approved}
-        - name: unknown output
-          input: {app: {amount: "1"}}
-          expect: {outputs: {nope: 1}}
       """
     guard let p = PolicyFixtures.compile(yaml) else { return }
     let (results, coverage) = PolicyTestRunner.run(p)
@@ -65,11 +63,71 @@ final class RealPoliciesTests: XCTestCase {
     PolicyFixtures.dump("runner", text)
     XCTAssertEqual(text, """
       policy.yaml:11 passes: ok
-      policy.yaml:14 wrong decision and output: decision: expected approved, got declined; reasons: small | output fee: expected 15.01, got 15.00
-      policy.yaml:17 wrong failed list: failed: expected [other], got [small]
+      policy.yaml:14 wrong decision and output: policy.yaml:16:24: decision: expected approved, got declined; reasons: small | policy.yaml:16:49: output fee: expected 15.01, got 15.00
+      policy.yaml:17 wrong failed list: policy.yaml:19:22: failed: expected [], got [small]
       policy.yaml:20 bad input: input does not match the schema: app.amount: expected decimal, found bool true
-      policy.yaml:23 unknown output: output 'nope' is not an output of the policy
       """)
     XCTAssertEqual(coverage.uncoveredChecks, [])
+  }
+
+  /// `check` validates tests: ids in `failed:` and `alerts:`, output names and expected output
+  /// types, each at the wrong text and with "did you mean" when a name is close.
+  func testCheckValidatesTestExpectations() {
+    let text = PolicyFixtures.rendered("""
+      policy: runner
+      inputs:
+        app: {amount: decimal}
+      checks:
+        - id: insurance-90-days
+          require: app.amount <= 100.00
+          reason: too large
+      rules:
+        - id: adjust
+          when: app.amount > 50
+          set: {fee: 1}
+      alerts:
+        - id: big-amount
+          when: app.amount > 90
+          message: big
+      outputs:
+        fee: math.round(app.amount * 0.10, 2)
+      tests:
+        - name: t
+          input: {app: {amount: "1"}}
+          expect: {decision: declined, failed: [insurance-90-day, adjust], alerts: [big-amunt], outputs: {fees: 1, fee: "x"}}
+      """)
+    XCTAssertEqual(text, """
+      policy.yaml:21:43: error[policy_test_error]: test 't' expects 'insurance-90-day' to fail, but it is not a check or declining rule of the policy
+         |     expect: {decision: declined, failed: [insurance-90-day, adjust], alerts: [big-amunt], outputs: {fees: 1, fee: "x"}}
+         |                                           ^~~~~~~~~~~~~~~~
+         = hint: did you mean 'insurance-90-days'?
+      policy.yaml:21:61: error[policy_test_error]: test 't' expects 'adjust' to fail, but it is a rule that never declines
+         |     expect: {decision: declined, failed: [insurance-90-day, adjust], alerts: [big-amunt], outputs: {fees: 1, fee: "x"}}
+         |                                                             ^~~~~~
+      policy.yaml:21:79: error[policy_test_error]: test 't' expects alert 'big-amunt', which is not an alert of the policy
+         |     expect: {decision: declined, failed: [insurance-90-day, adjust], alerts: [big-amunt], outputs: {fees: 1, fee: "x"}}
+         |                                                                               ^~~~~~~~~
+         = hint: did you mean 'big-amount'?
+      policy.yaml:21:101: error[policy_test_error]: test 't' expects output 'fees', which is not an output of the policy
+         |     expect: {decision: declined, failed: [insurance-90-day, adjust], alerts: [big-amunt], outputs: {fees: 1, fee: "x"}}
+         |                                                                                                     ^~~~
+         = hint: did you mean 'fee'?
+      policy.yaml:21:115: error[policy_test_error]: test 't' expects output 'fee' to be "x", which is not a decimal
+         |     expect: {decision: declined, failed: [insurance-90-day, adjust], alerts: [big-amunt], outputs: {fees: 1, fee: "x"}}
+         |                                                                                                                   ^~~
+         = hint: expected decimal, found string "x"
+      """)
+    XCTAssertEqual(PolicyFixtures.rendered("""
+      policy: runner
+      tests:
+        - name: t
+          input: {}
+          expect: {decision: aproved}
+      """), """
+      policy.yaml:5:24: error[policy_invalid_value]: expected decision 'aproved' must be approved, declined or error
+         |     expect: {decision: aproved}
+         |                        ^~~~~~~
+         = hint: did you mean 'approved'?
+      """)
   }
 }
