@@ -4,7 +4,8 @@
 - policy-loader: the bundled policies (policies/*.yaml) and the YAML fixtures of the tests.
 - expr: expressions from the bundled policies (every string value under an expression key, and
   the `${...}` placeholders of messages) and up to 400 from the CEL conformance data.
-- input: records of examples/receivables.jsonl (the input schema the harness decodes against).
+- input: records of the examples (receivables, merchant applications, telemetry): the inputs of
+  the bundled policies whose schemas the harness decodes against.
 - http: the hand-written requests in Fuzz/seeds/http, plus decisions over example records for
   every bundled policy.
 
@@ -86,8 +87,9 @@ def main() -> None:
         for text in policy_expressions(root) + conformance_expressions(root, 400):
             write(out / "expr", text.encode())
     if "input" in wanted:
-        for line in example_lines(root, "receivables.jsonl", 300):
-            write(out / "input", line.encode())
+        for examples in POLICY_EXAMPLES.values():
+            for line in example_lines(root, examples, 150):
+                write(out / "input", line.encode())
     if "http" in wanted:
         for path in sorted((root / "Fuzz" / "seeds" / "http").glob("*")):
             write(out / "http", path.read_bytes())

@@ -7,6 +7,10 @@ import PolicyServer
 // an empty line, then the body (bare LF works too) — and answered by a DecisionService over the
 // bundled policies, with a decision log in a temporary folder (retention keeps it small).
 //
+// The admin token is in neither the seeds nor the dictionary: an authorized reload recompiles every
+// bundled policy (most of a second under ASan), and a corpus full of them would fuzz nothing else.
+// A refused reload is fuzzed; the authorized one is covered by the unit tests.
+//
 // Invariants beyond "no crash, no hang": every response has a status in 200...599, and a 200 from
 // the decision endpoint carries a JSON object.
 
@@ -26,6 +30,9 @@ let service: DecisionService<PolicyEngine> = {
   return DecisionService(engine: engine, log: log, configuration: .init(adminToken: "fuzz-token"))
 }()
 atexit { try? FileManager.default.removeItem(atPath: directory) }
+
+/// `PROVISO_FUZZ_VERBOSE=1` prints each request's status and the start of its body (to check seeds).
+let verbose = ProcessInfo.processInfo.environment["PROVISO_FUZZ_VERBOSE"] != nil
 
 /// The request the bytes describe; `nil` when there is no request line.
 func request(from bytes: [UInt8]) -> HTTPRequest? {
@@ -68,6 +75,9 @@ func request(from bytes: [UInt8]) -> HTTPRequest? {
 public func fuzzHTTP(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   guard let request = request(from: Fuzz.bytes(data, size)) else { return 0 }
   let response = service.handle(request)
+  if verbose {
+    print("\(request.method) \(request.path) -> \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+  }
   Fuzz.invariant((200...599).contains(response.status), "status \(response.status) for \(request.method) \(request.path)")
   if response.status == 200, request.path.hasPrefix("/v1/decisions/") {
     Fuzz.invariant(response.body.first == UInt8(ascii: "{") && response.body.last == UInt8(ascii: "}"),
