@@ -10,6 +10,11 @@ let package = Package(
   products: [
     .executable(name: "proviso", targets: ["proviso"]),
     .executable(name: "proviso-bench", targets: ["proviso-bench"]),
+    // Libraries for the fuzz harnesses (Fuzz/, a package of its own that depends on this one).
+    .library(name: "PolicySource", targets: ["PolicySource"]),
+    .library(name: "PolicyExpr", targets: ["PolicyExpr"]),
+    .library(name: "PolicyRules", targets: ["PolicyRules"]),
+    .library(name: "PolicyServer", targets: ["PolicyServer"]),
   ],
   targets: [
     // C libraries from Debian, each behind a module map.
@@ -25,7 +30,9 @@ let package = Package(
 
     .target(name: "PolicySource"),
     .target(name: "PolicyYAML", dependencies: ["PolicySource", "CYAML"]),
-    .target(name: "PolicyJSON", dependencies: ["PolicySource"]),
+    // Cross-module optimization: the schema decoder in PolicyExpr inlines the scanner (without it,
+    // decoding an input document is ~15% slower than when both lived in one module).
+    .target(name: "PolicyJSON", dependencies: ["PolicySource"], swiftSettings: [.unsafeFlags(["-cross-module-optimization"])]),
     .target(
       name: "PolicyExpr", dependencies: ["PolicySource", "PolicyJSON", "CRE2"],
       // Evaluation state lives in one class per evaluation; dynamic exclusivity checks on it cost ~10%.
