@@ -223,17 +223,23 @@ public struct PolicyCompiler {
     return e
   }
 
+  /// The source text of a subexpression of `e`, as written.
+  static func sourceText(of e: CompiledExpression) -> (Expr) -> String {
+    let checked = e.program.checked
+    let bytes = Array(e.text.utf8)
+    return { x in
+      let r = checked.parsed.range(of: x.id)
+      let lo = max(0, min(Int(r.start), bytes.count)), hi = max(lo, min(Int(r.end), bytes.count))
+      return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+  }
+
   /// Top-level operands of comparisons in a condition, for the explained trace.
   func operands(of e: CompiledExpression) -> [Operand] {
     var out: [Operand] = []
     let compiler = Compiler(environment: env)
     let checked = e.program.checked
-    let bytes = Array(e.text.utf8)
-    func text(_ x: Expr) -> String {
-      let r = checked.parsed.range(of: x.id)
-      let lo = max(0, min(Int(r.start), bytes.count)), hi = max(lo, min(Int(r.end), bytes.count))
-      return String(decoding: bytes[lo..<hi], as: UTF8.self)
-    }
+    let text = Self.sourceText(of: e)
     func walk(_ x: Expr) {
       guard out.count < 16 else { return }
       switch x.kind {
@@ -260,12 +266,7 @@ public struct PolicyCompiler {
     var seen = Set<String>()
     let compiler = Compiler(environment: env)
     let checked = e.program.checked
-    let bytes = Array(e.text.utf8)
-    func text(_ x: Expr) -> String {
-      let r = checked.parsed.range(of: x.id)
-      let lo = max(0, min(Int(r.start), bytes.count)), hi = max(lo, min(Int(r.end), bytes.count))
-      return String(decoding: bytes[lo..<hi], as: UTF8.self)
-    }
+    let text = Self.sourceText(of: e)
     func root(_ x: Expr) -> Expr? {
       switch x.kind {
       case .ident: return x

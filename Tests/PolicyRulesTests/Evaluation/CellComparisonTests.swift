@@ -61,7 +61,10 @@ final class CellComparisonTests: XCTestCase {
 
   /// The rows of the table that match `x`, through a whole decision.
   func matchedRows(_ p: CompiledPolicy, _ x: Value) throws -> [Int]? {
-    guard case .object(let r) = p.inputType.fields[0].type else { throw XCTSkip("input is not a record") }
+    guard case .object(let r) = p.inputType.fields[0].type else {
+      XCTFail("the fixture's first input is not a record")
+      return nil
+    }
     var fields = [Value?](repeating: nil, count: p.inputType.fields.count)
     fields[0] = .object(ObjectValue(type: r, fields: [x]))
     let d = p.decide(ObjectValue(type: p.inputType, fields: fields))
